@@ -1,0 +1,30 @@
+package personae.core.persona;
+
+/**
+ * One clustering input column: a per-person trait, named as the trait is named in the API.
+ *
+ * @param name  the trait's machine name, e.g. {@code orders_total_value} or {@code orders_product_share_garden}
+ * @param kind  what the number measures; decides its transform and how a persona name reads it
+ * @param label for {@link Kind#PRODUCT_SHARE}, the product (e.g. {@code garden}); for {@link Kind#USER_DEFINED},
+ *              the user's trait name; otherwise the stream name
+ */
+public record Feature(String name, Kind kind, String label) {
+
+    /** The behavioural traits Personae derives from a stream's events, plus numeric first-party traits. */
+    public enum Kind {
+        /** days since the person's latest event (smaller = more recent) */
+        RECENCY_DAYS,
+        /** number of events */
+        FREQUENCY,
+        /** days between the person's first and latest event */
+        TENURE_DAYS,
+        /** sum of the events' {@code value} */
+        TOTAL_VALUE,
+        /** mean of the events' {@code value} (order size) */
+        AVERAGE_VALUE,
+        /** share (0..1) of the person's events whose {@code product} is {@code label} */
+        PRODUCT_SHARE,
+        /** a numeric trait from the dataset's {@code output_to_traits} */
+        USER_DEFINED
+    }
+}

@@ -1,0 +1,34 @@
+package personae.core.persona;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The clustering input: one row per person, one column per {@link Feature}, stored column-major so that a million
+ * people cost one {@code double[]} per feature and no object per person. {@code NaN} marks a missing value.
+ */
+public record FeatureTable(List<Feature> features, double[][] columns, int rows) {
+
+    public FeatureTable {
+        features = List.copyOf(features);
+        Objects.requireNonNull(columns);
+        if (columns.length != features.size()) {
+            throw new IllegalArgumentException(columns.length + " columns for " + features.size() + " features");
+        }
+        for (double[] c : columns) {
+            if (c.length != rows) throw new IllegalArgumentException("column of " + c.length + " rows, expected " + rows);
+        }
+    }
+
+    /** The value of feature {@code f} for row {@code r}. */
+    public double get(int r, int f) {
+        return columns[f][r];
+    }
+
+    /** Row {@code r} as a new array, in feature order. */
+    public double[] row(int r) {
+        double[] x = new double[columns.length];
+        for (int f = 0; f < x.length; f++) x[f] = columns[f][r];
+        return x;
+    }
+}

@@ -1,0 +1,43 @@
+package personae.core.port;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where per-person data and user files live (S3 in production, S3Mock locally).
+ * Keys are plain slash-separated paths; see docs/architecture.md for the layout.
+ */
+public interface BlobStore {
+
+    /** Opens a stream for writing; the object becomes visible when the stream is closed. Any size. */
+    OutputStream create(String key);
+
+    /** Reads an object. Throws {@link NotFoundException} when the key does not exist. */
+    InputStream open(String key);
+
+    /** Size and last modification of an object, if it exists. */
+    Optional<BlobInfo> head(String key);
+
+    /** Every object under a prefix, sorted by key. */
+    List<BlobInfo> list(String prefix);
+
+    /** Deletes an object; deleting a missing key is not an error. */
+    void delete(String key);
+
+    /** A time-limited URL that lets anyone holding it GET the object. */
+    URI presignGet(String key, Duration ttl);
+
+    /** One stored object. */
+    record BlobInfo(String key, long size, java.time.Instant lastModified) {}
+
+    /** The key was not found. */
+    final class NotFoundException extends RuntimeException {
+        public NotFoundException(String key) {
+            super("no such object: " + key);
+        }
+    }
+}

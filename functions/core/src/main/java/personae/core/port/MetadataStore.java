@@ -1,0 +1,42 @@
+package personae.core.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resource metadata (DynamoDB in production and locally): one small JSON document per resource, never one item
+ * per customer. Every document carries a version for optimistic concurrency.
+ */
+public interface MetadataStore {
+
+    /** Reads one document. */
+    Optional<Item> get(String account, String kind, String id);
+
+    /** Every document of one kind in an account, in id order. */
+    List<Item> list(String account, String kind);
+
+    /** Writes a new document; false when one with the same account, kind and id already exists. */
+    boolean create(Item item);
+
+    /**
+     * Replaces a document only if its stored version is still {@code expectedVersion}; the stored version becomes
+     * {@code item.version()}. False when someone else wrote in between (or the item is gone).
+     */
+    boolean replace(Item item, long expectedVersion);
+
+    /** Deletes a document; false when there was none. */
+    boolean delete(String account, String kind, String id);
+
+    /** The account an API key (given as its SHA-256 hex) belongs to. */
+    Optional<String> accountForKeyHash(String keyHash);
+
+    /** Records that an API key (as its SHA-256 hex) authenticates an account. */
+    void putKeyHash(String keyHash, String account);
+
+    /** A stored document: {@code json} is the resource as the API shows it, plus internal fields. */
+    record Item(String account, String kind, String id, long version, String json) {
+        public Item withJson(String newJson) {
+            return new Item(account, kind, id, version + 1, newJson);
+        }
+    }
+}
