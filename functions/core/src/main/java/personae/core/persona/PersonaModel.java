@@ -1,0 +1,149 @@
+package personae.core.persona;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A fitted set of personas: everything needed to show them and to place a new person in one. Immutable, and stored
+ * as JSON ({@code model.json}) with a plain Jackson {@code ObjectMapper}. Built by {@link PersonaClustering#fit}.
+ * Persona {@code 0} is the largest.
+ *
+ * @param features     the clustering inputs, in column order
+ * @param scalings     per feature, the transform applied before clustering (same order as {@code features})
+ * @param k            number of personas
+ * @param centroids    per persona, its centre in the transformed (standardised) space: {@code k x features}
+ * @param centers      per persona, the raw-space mean of each feature over its members (feature name to mean, in
+ *                     feature order; {@code null} when no member has a value), shown by the API as {@code details.center}
+ * @param memberCounts per persona, how many of the fitted people it holds
+ * @param seed         the seed the model was fitted with
+ * @param choice       how {@code k} was decided
+ */
+public record PersonaModel(
+        List<Feature> features,
+        List<FeatureScaling> scalings,
+        int k,
+        double[][] centroids,
+        List<Map<String, Double>> centers,
+        List<Integer> memberCounts,
+        long seed,
+        ClusterCountChoice choice) {
+
+    public PersonaModel {
+        features = List.copyOf(features);
+        scalings = List.copyOf(scalings);
+        int d = features.size();
+        if (scalings.size() != d) throw new IllegalArgumentException(scalings.size() + " scalings for " + d + " features");
+        if (k < 1) throw new IllegalArgumentException("a model needs at least one persona, got k=" + k);
+        Objects.requireNonNull(centroids, "centroids");
+        if (centroids.length != k) throw new IllegalArgumentException(centroids.length + " centroids for k=" + k);
+        centroids = deepCopy(centroids);
+        for (double[] c : centroids) {
+            if (c.length != d) throw new IllegalArgumentException("centroid of " + c.length + " values for " + d + " features");
+        }
+        if (centers.size() != k) throw new IllegalArgumentException(centers.size() + " centers for k=" + k);
+        List<Map<String, Double>> copies = new ArrayList<>(k);
+        for (Map<String, Double> c : centers) copies.add(Collections.unmodifiableMap(new LinkedHashMap<>(c)));
+        centers = Collections.unmodifiableList(copies);
+        memberCounts = List.copyOf(memberCounts);
+        if (memberCounts.size() != k) throw new IllegalArgumentException(memberCounts.size() + " member counts for k=" + k);
+        Objects.requireNonNull(choice, "choice");
+    }
+
+    /** The centroids, as a copy (the model stays immutable). */
+    @Override
+    public double[][] centroids() {
+        return deepCopy(centroids);
+    }
+
+    /** The standardised coordinate of persona {@code persona}'s centre on feature {@code feature}. */
+    public double centroid(int persona, int feature) {
+        return centroids[persona][feature];
+    }
+
+    /** Total number of people the model was fitted on. */
+    public long people() {
+        long n = 0;
+        for (int c : memberCounts) n += c;
+        return n;
+    }
+
+    /**
+     * The persona of one person: the nearest centroid (squared Euclidean, lowest index on a tie) after the same
+     * transform as in fitting; a missing value ({@code NaN}) counts as the column mean.
+     *
+     * @param rawRow the person's raw feature values, in {@link #features()} order
+     */
+    public int assign(double[] rawRow) {
+        if (rawRow.length != features.size()) {
+            throw new IllegalArgumentException("row of " + rawRow.length + " values for " + features.size() + " features");
+        }
+        double[] z = new double[rawRow.length];
+        for (int f = 0; f < z.length; f++) z[f] = scalings.get(f).apply(rawRow[f]);
+        return nearest(centroids, z);
+    }
+
+    /** The persona of every row of a table whose features are this model's features, in the same order. */
+    public int[] assignAll(FeatureTable table) {
+        if (!table.features().equals(features)) {
+            throw new IllegalArgumentException("the table's features " + names(table.features())
+                    + " are not the model's " + names(features));
+        }
+        int d = features.size();
+        int[] out = new int[table.rows()];
+        double[] z = new double[d];
+        for (int r = 0; r < out.length; r++) {
+            for (int f = 0; f < d; f++) z[f] = scalings.get(f).apply(table.columns()[f][r]);
+            out[r] = nearest(centroids, z);
+        }
+        return out;
+    }
+
+    /** Index of the centre nearest to {@code z} (squared Euclidean; the lowest index wins a tie). */
+    static int nearest(double[][] centres, double[] z) {
+        int best = 0;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < centres.length; c++) {
+            double[] m = centres[c];
+            double s = 0;
+            for (int f = 0; f < z.length; f++) {
+                double e = z[f] - m[f];
+                s += e * e;
+            }
+            if (s < bestDistance) { bestDistance = s; best = c; }
+        }
+        return best;
+    }
+
+    private static List<String> names(List<Feature> fs) {
+        return fs.stream().map(Feature::name).toList();
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        double[][] b = new double[a.length][];
+        for (int i = 0; i < a.length; i++) b[i] = a[i].clone();
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PersonaModel m && features.equals(m.features) && scalings.equals(m.scalings) && k == m.k
+                && Arrays.deepEquals(centroids, m.centroids) && centers.equals(m.centers)
+                && memberCounts.equals(m.memberCounts) && seed == m.seed && choice.equals(m.choice);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(features, scalings, k, Arrays.deepHashCode(centroids), centers, memberCounts, seed, choice);
+    }
+
+    @Override
+    public String toString() {
+        return "PersonaModel[k=" + k + ", features=" + names(features) + ", memberCounts=" + memberCounts
+                + ", choice=" + choice + "]";
+    }
+}
