@@ -384,10 +384,12 @@ public final class OrdersGenerator {
         double apt = r.nextDouble();
         if (apt < 0.10) street += ", Apt " + (1 + r.nextInt(40)) + (char) ('A' + r.nextInt(6));
         else if (apt < 0.15) street += " Unit " + (1 + r.nextInt(300));
-        // unique number per customer: the exchange and a permuted line number both come from the index
-        // (distinct for the first EXCHANGES.length * 10,000, about 7.9 million, customers)
-        int exchange = EXCHANGES[index % EXCHANGES.length];
-        int line = (int) ((index / EXCHANGES.length) % 10_000 * 7919L % 10_000);
+        // unique number per customer: the index permuted over every (exchange, line) pair, by a multiplier coprime
+        // with their count (distinct for the first EXCHANGES.length * 10,000, about 7.9 million, customers)
+        long pairs = EXCHANGES.length * 10_000L;
+        long slot = (index * 999_983L + 12_345) % pairs;
+        int exchange = EXCHANGES[(int) (slot / 10_000)];
+        int line = (int) (slot % 10_000);
         String digits = city.areaCode + exchange + String.format(Locale.ROOT, "%04d", line);
         return new Identity(first, last, email, street, city, postcode, digits, r.nextInt(3));
     }
