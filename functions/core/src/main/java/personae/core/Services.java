@@ -1,0 +1,48 @@
+package personae.core;
+
+import personae.core.port.BlobStore;
+import personae.core.port.MetadataStore;
+import personae.core.port.WorkflowStarter;
+import personae.core.resource.Resources;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Everything the domain needs from the outside world: the three ports, a clock and the settings. Built once per
+ * process by the Lambda handlers (AWS adapters) or the local runtime (the same adapters, pointed at the emulators).
+ */
+public record Services(MetadataStore metadata, BlobStore blobs, WorkflowStarter workflows, Clock clock,
+                       Settings settings) {
+
+    public Resources resources() {
+        return new Resources(metadata, clock);
+    }
+
+    /**
+     * @param inlineDownloadLimit bytes up to which {@code download.csv} answers with the CSV in the body; above it the
+     *                            answer is a redirect to a presigned URL (Lambda responses stop at 6 MB)
+     * @param uploadBodyLimit     largest upload accepted through the API, or -1 for no limit (local runtime); on AWS
+     *                            larger files go through the bucket's upload folder
+     * @param presignTtl          how long presigned URLs stay valid
+     * @param downloadWait        how long {@code download.csv} waits for a target that is still building
+     * @param dropFolder          where files above {@code uploadBodyLimit} go instead (named in the 413 error)
+     */
+    public record Settings(long inlineDownloadLimit, long uploadBodyLimit, Duration presignTtl, Duration downloadWait,
+                           String dropFolder) {
+        /**
+         * 5 MiB inline downloads and 4 MiB uploads (a base64 body must stay under Lambda's 6 MB payload).
+         *
+         * @param bucket the data bucket, whose {@code uploads/} folder takes larger files
+         */
+        public static Settings lambda(String bucket) {
+            return new Settings(5L << 20, 4L << 20, Duration.ofHours(1), Duration.ofSeconds(20),
+                    "s3://" + bucket + "/uploads/");
+        }
+
+        /** The local runtime streams both ways, so neither limit applies. */
+        public static Settings local() {
+            return new Settings(Long.MAX_VALUE, -1, Duration.ofHours(1), Duration.ofSeconds(60), null);
+        }
+    }
+}

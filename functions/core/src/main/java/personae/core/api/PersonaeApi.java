@@ -1,0 +1,384 @@
+package personae.core.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Services;
+import personae.core.api.Router.Call;
+import personae.core.ingest.CsvProblem;
+import personae.core.pipeline.Keys;
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.Json;
+import personae.core.resource.ResourceGraph;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources;
+import personae.core.resource.Resources.Stored;
+import personae.core.resource.Status;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The v1 REST API, independent of the transport: authenticates the Bearer key, routes, validates, and answers with the
+ * reference's status codes and error body. Never throws and never shows a stack trace: unexpected failures become a
+ * 500 whose {@code id} is logged with the cause.
+ */
+public final class PersonaeApi {
+
+    private static final Logger LOG = Logger.getLogger(PersonaeApi.class.getName());
+
+    private final Services services;
+    private final Resources resources;
+    private final ResourceGraph graph;
+    private final Uploads uploads;
+    private final Downloads downloads;
+    private final Router router = new Router();
+
+    public PersonaeApi(Services services) {
+        this.services = services;
+        this.resources = services.resources();
+        this.graph = new ResourceGraph(resources);
+        this.uploads = new Uploads(services);
+        this.downloads = new Downloads(services);
+        routes();
+    }
+
+    /** SHA-256 hex of an API key: only hashes are stored. */
+    public static String keyHash(String apiKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates an account (if new) and makes {@code apiKey} authenticate it. */
+    public static void ensureAccount(Services services, String accountId, String name, String apiKey) {
+        Resources r = services.resources();
+        if (r.find(accountId, ResourceType.ACCOUNTS, accountId).isEmpty()) {
+            ObjectNode fields = Json.object();
+            fields.put("name", name);
+            r.create(accountId, ResourceType.ACCOUNTS, accountId, fields);
+        }
+        services.metadata().putKeyHash(keyHash(apiKey), accountId);
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            String account = authenticate(request);
+            Router.Match m = router.match(request.method(), request.path());
+            return m.handler().handle(new Call(account, m.params(), request));
+        } catch (ApiError e) {
+            return error(e);
+        } catch (CsvProblem e) {
+            return error(ApiError.badRequest(e.getMessage()));
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            return error(ApiError.badRequest("The body is not valid JSON" + (loc == null ? "" : " (line "
+                    + loc.getLineNr() + ", column " + loc.getColumnNr() + ")") + ": " + e.getOriginalMessage()));
+        } catch (Exception e) {
+            String id = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "error " + id + " on " + request.method() + " " + request.path(), e);
+            return ApiResponse.json(500, errorBody("INTERNAL_SERVER_ERROR", id,
+                    "Something went wrong on our side; quote error id " + id + " when reporting it", List.of()));
+        }
+    }
+
+    private static ApiResponse error(ApiError e) {
+        return ApiResponse.json(e.status(), errorBody(e.code(), UUID.randomUUID().toString(), e.note(), e.validationErrors()));
+    }
+
+    static String errorBody(String code, String id, String note, List<ApiError.ValidationError> errors) {
+        ObjectNode body = Json.object();
+        body.put("error", code);
+        body.put("id", id);
+        body.put("note", note);
+        if (!errors.isEmpty()) {
+            ArrayNode list = body.putArray("validationErrors");
+            for (ApiError.ValidationError ve : errors) {
+                ObjectNode o = list.addObject();
+                o.putObject("context").put("errorType", ve.errorType());
+                o.put("message", ve.message());
+                o.put("path", ve.path());
+            }
+        }
+        return Json.write(body);
+    }
+
+    private String authenticate(ApiRequest request) {
+        String header = request.header("authorization");
+        if (header == null || header.isBlank()) {
+            throw new ApiError(401, "MISSING_API_KEY", "Send your API key as 'Authorization: Bearer <key>'");
+        }
+        String[] parts = header.trim().split("\\s+");
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("bearer")) {
+            throw new ApiError(401, "INVALID_AUTHORIZATION", "The Authorization header must be 'Bearer <key>'");
+        }
+        if (!parts[1].matches("[A-Za-z0-9_\\-.~+/=]{8,200}")) {
+            throw new ApiError(401, "MALFORMED_API_KEY", "The API key is malformed");
+        }
+        return services.metadata().accountForKeyHash(keyHash(parts[1]))
+                .orElseThrow(() -> new ApiError(401, "INVALID_AUTHORIZATION", "The API key is not recognised"));
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private void routes() {
+        router.add("GET", "/v1/accounts", c -> ok(new ArrayList<>(List.of(account(c)))))
+                .add("GET", "/v1/accounts/current", c -> ok(account(c)))
+                .add("GET", "/v1/accounts/{account_id}", c -> {
+                    if (!c.param("account_id").equals(c.account())) throw ApiError.notFound("No account with id " + c.param("account_id"));
+                    return ok(account(c));
+                })
+                .add("GET", "/v1/uploads", uploads::list)
+                .add("POST", "/v1/uploads/{directory}/{filename}", uploads::upload)
+                .add("GET", "/v1/uploads/{directory}/{filename}", uploads::download)
+                .add("DELETE", "/v1/uploads/{directory}/{filename}", uploads::delete)
+                .add("GET", "/v1/streams", c -> ok(resources.list(c.account(), ResourceType.STREAMS).stream().map(this::streamView).toList()))
+                .add("POST", "/v1/streams/{stream_name}", c -> ok(streamView(stream(c.account(), c.param("stream_name"), true))))
+                .add("GET", "/v1/streams/{stream_id_or_name}", c -> ok(streamView(stream(c.account(), c.param("stream_id_or_name"), false))))
+                .add("DELETE", "/v1/streams/{stream_id_or_name}", c -> delete(stream(c.account(), c.param("stream_id_or_name"), false)))
+                .add("PATCH", "/v1/persona_sets/{id}/personas/{persona_id}", this::renamePersona)
+                .add("GET", "/v1/targets/{id}/download.csv", downloads::download)
+                .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ResourceType.PERSONA_SETS, "/payload/persona_set_ids"))
+                .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ResourceType.COHORTS, "/population/cohort_ids"))
+                .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ResourceType.COHORTS, "/population/exclusion_cohort_ids"))
+                .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> emptyFor(c))
+                .add("GET", "/v1/scopes/{id}/payload/outcomes", c -> emptyFor(c))
+                .add("GET", "/v1/scopes/{id}/payload/recommenders", c -> emptyFor(c))
+                .add("GET", "/v1/scopes/{id}/targets", c -> {
+                    resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+                    return ok(resources.list(c.account(), ResourceType.TARGETS).stream()
+                            .filter(t -> c.param("id").equals(Json.text(t.doc(), "scope_id"))).map(this::view).toList());
+                })
+                .add("GET", "/v1/scopes/{id}/datasets", c -> {
+                    Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+                    List<ObjectNode> out = new ArrayList<>();
+                    for (String cohortId : ResourceGraph.strings(scope.doc().path("population").path("cohort_ids"))) {
+                        resources.find(c.account(), ResourceType.COHORTS, cohortId).ifPresent(cohort ->
+                                graph.inputs(cohort).found().stream().map(this::view)
+                                        .filter(v -> out.stream().noneMatch(o -> o.get("id").equals(v.get("id"))))
+                                        .forEach(out::add));
+                    }
+                    return ok(out);
+                });
+        for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
+                ResourceType.SCOPES, ResourceType.TARGETS)) {
+            String base = "/v1/" + t.wire();
+            router.add("GET", base, c -> ok(resources.list(c.account(), t).stream().map(this::view).toList()))
+                    .add("POST", base, c -> create(c, Specs.of(t)))
+                    .add("GET", base + "/{id}", c -> ok(view(resources.require(c.account(), t, c.param("id")))))
+                    .add("PATCH", base + "/{id}", c -> patch(c, Specs.of(t)))
+                    .add("DELETE", base + "/{id}", c -> delete(resources.require(c.account(), t, c.param("id"))));
+        }
+    }
+
+    // ------------------------------------------------------------------ built resources
+
+    private ApiResponse create(Call c, Specs.Spec spec) throws IOException {
+        ObjectNode body = jsonObject(c);
+        Validation v = new Validation();
+        v.onlyFields(body, "", spec.postFields());
+        spec.validate(body, v);
+        checkReferences(c.account(), spec.type(), body, null, v);
+        v.throwIfFailed();
+        Stored created = resources.create(c.account(), spec.type(), body);
+        if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), body);
+        services.workflows().startBuild(new BuildRequest(c.account(), spec.type().wire(), created.id()));
+        return ApiResponse.json(201, Json.write(view(created)));
+    }
+
+    private ApiResponse patch(Call c, Specs.Spec spec) throws IOException {
+        Stored current = resources.require(c.account(), spec.type(), c.param("id"));
+        ObjectNode patch = jsonObject(c);
+        Validation v = new Validation();
+        v.onlyFields(patch, "", spec.patchFields());
+        ObjectNode merged = current.view();
+        MergePatch.apply(merged, patch);
+        for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",
+                "status_error", "last_updated_config_at", "last_updated_output_at", "last_read_input_at",
+                "row_count", "identified_count", "detected_columns", "updates", "population_count", "columns",
+                "personas")) {
+            merged.remove(ro);
+        }
+        spec.validate(merged, v);
+        checkReferences(c.account(), spec.type(), merged, current.id(), v);
+        v.throwIfFailed();
+        Stored updated = resources.update(c.account(), spec.type(), current.id(), s -> {
+            MergePatch.apply(s.doc(), patch);
+            String now = resources.now();
+            s.doc().put("last_updated_config_at", now);
+            s.doc().put("status", Status.NEW.wire());
+            s.doc().put("status_changed_at", now);
+            s.doc().remove("status_error");
+        }).orElseThrow(() -> ApiError.notFound("No " + spec.type().noun() + " with id " + current.id()));
+        if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), updated.doc());
+        services.workflows().startBuild(new BuildRequest(c.account(), spec.type().wire(), updated.id()));
+        return ok(view(updated));
+    }
+
+    /** Ids in a body must name existing resources of this account; scope names are unique. */
+    private void checkReferences(String account, ResourceType type, JsonNode doc, String selfId, Validation v) {
+        switch (type) {
+            case PERSONA_SETS -> exists(account, ResourceType.COHORTS, Json.text(doc, "cohort_id"), "/cohort_id", v);
+            case TARGETS -> exists(account, ResourceType.SCOPES, Json.text(doc, "scope_id"), "/scope_id", v);
+            case SCOPES -> {
+                List<String> cohorts = ResourceGraph.strings(doc.path("population").path("cohort_ids"));
+                for (int i = 0; i < cohorts.size(); i++) exists(account, ResourceType.COHORTS, cohorts.get(i), "/population/cohort_ids/" + i, v);
+                List<String> excl = ResourceGraph.strings(doc.path("population").path("exclusion_cohort_ids"));
+                for (int i = 0; i < excl.size(); i++) exists(account, ResourceType.COHORTS, excl.get(i), "/population/exclusion_cohort_ids/" + i, v);
+                List<String> sets = ResourceGraph.strings(doc.path("payload").path("persona_set_ids"));
+                for (int i = 0; i < sets.size(); i++) exists(account, ResourceType.PERSONA_SETS, sets.get(i), "/payload/persona_set_ids/" + i, v);
+                String name = Json.text(doc, "name");
+                if (name != null && resources.list(account, ResourceType.SCOPES).stream()
+                        .anyMatch(s -> name.equals(s.name()) && !s.id().equals(selfId))) {
+                    throw ApiError.conflict("A scope named '" + name + "' already exists; scope names are unique");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void exists(String account, ResourceType type, String id, String path, Validation v) {
+        if (id != null && resources.find(account, type, id).isEmpty()) {
+            v.fail(path, "no " + type.noun() + " with id " + id, "reference");
+        }
+    }
+
+    private ApiResponse delete(Stored s) {
+        List<Stored> dependents = graph.dependents(s);
+        if (!dependents.isEmpty()) {
+            List<String> names = dependents.stream().map(d -> d.type().noun() + " '" + d.name() + "' (" + d.id() + ")").toList();
+            throw ApiError.conflict("Cannot delete " + s.type().noun() + " '" + s.name() + "': it is used by "
+                    + String.join(", ", names) + ". Check for dependencies and delete those first.");
+        }
+        resources.delete(s);
+        String prefix = switch (s.type()) {
+            case DATASETS -> Keys.dataset(s.account(), s.id());
+            case COHORTS -> Keys.cohortMembers(s.account(), s.id());
+            case PERSONA_SETS -> Keys.personaModel(s.account(), s.id());
+            case SCOPES -> Keys.scopeOutput(s.account(), s.id());
+            case TARGETS -> Keys.targetOutput(s.account(), s.id());
+            default -> null;
+        };
+        if (prefix != null) services.blobs().list(prefix).forEach(b -> services.blobs().delete(b.key()));
+        return ApiResponse.empty(204);
+    }
+
+    /** The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url. */
+    private ObjectNode view(Stored s) {
+        ObjectNode v = s.view();
+        if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
+            ((ObjectNode) v.get("options")).put("output_url", services.blobs()
+                    .presignGet(Keys.targetOutput(s.account(), s.id()), services.settings().presignTtl()).toString());
+        }
+        return v;
+    }
+
+    private ApiResponse refs(Call c, ResourceType type, String pointer) {
+        Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+        List<ObjectNode> out = new ArrayList<>();
+        for (String id : ResourceGraph.strings(scope.doc().at(pointer))) {
+            resources.find(c.account(), type, id).map(this::view).ifPresent(out::add);
+        }
+        return ok(out);
+    }
+
+    private ApiResponse emptyFor(Call c) {
+        resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+        return ok(List.of());
+    }
+
+    private ApiResponse renamePersona(Call c) throws IOException {
+        ObjectNode body = jsonObject(c);
+        Validation v = new Validation();
+        v.onlyFields(body, "", List.of("name"));
+        String name = v.string(body, "name", "", false);
+        v.throwIfFailed();
+        resources.require(c.account(), ResourceType.PERSONA_SETS, c.param("id"));
+        ObjectNode[] renamed = new ObjectNode[1];
+        resources.update(c.account(), ResourceType.PERSONA_SETS, c.param("id"), s -> {
+            for (JsonNode p : s.doc().path("personas")) {
+                if (p.path("id").asText().equals(c.param("persona_id"))) {
+                    if (name != null) ((ObjectNode) p).put("name", name);
+                    renamed[0] = ((ObjectNode) p).deepCopy();
+                }
+            }
+        });
+        if (renamed[0] == null) throw ApiError.notFound("No persona with id " + c.param("persona_id") + " in persona set " + c.param("id"));
+        return ok(renamed[0]);
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** Datasets create the streams they output to. */
+    private void ensureStreams(String account, JsonNode dataset) {
+        Iterator<String> names = dataset.path("output_to_streams").fieldNames();
+        while (names.hasNext()) stream(account, names.next(), true);
+    }
+
+    private synchronized Stored stream(String account, String idOrName, boolean create) {
+        for (Stored s : resources.list(account, ResourceType.STREAMS)) {
+            if (s.id().equals(idOrName) || idOrName.equals(s.name())) return s;
+        }
+        if (!create) throw ApiError.notFound("No stream with id or name '" + idOrName + "'");
+        if (idOrName.isBlank()) throw ApiError.badRequest("A stream name must not be blank");
+        ObjectNode fields = Json.object();
+        fields.put("name", idOrName);
+        return resources.create(account, ResourceType.STREAMS, fields);
+    }
+
+    /** A stream with its properties, derived from every dataset that outputs to it. */
+    private ObjectNode streamView(Stored s) {
+        ObjectNode v = s.view();
+        ObjectNode props = v.putObject("properties");
+        for (Stored ds : graph.datasetsFeeding(s.account(), s.name())) {
+            ds.doc().path("output_to_streams").path(s.name()).path("data_map").properties().forEach(e -> {
+                ObjectNode p = props.has(e.getKey()) ? (ObjectNode) props.get(e.getKey()) : props.putObject(e.getKey());
+                String format = Json.text(e.getValue(), "format");
+                p.put("type", e.getKey().equals("datetime") ? "date"
+                        : e.getKey().equals("value") || (format != null && format.startsWith("currency")) ? "double" : "string");
+                p.put("statistical_type", p.path("type").asText().equals("string") ? "categorical" : "ordinal");
+                ArrayNode by = p.has("emitted_by_datasets") ? (ArrayNode) p.get("emitted_by_datasets") : p.putArray("emitted_by_datasets");
+                by.addObject().put("dataset_id", ds.id()).put("column_name", e.getValue().path("column_name").asText());
+            });
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ accounts
+
+    private ObjectNode account(Call c) {
+        return resources.require(c.account(), ResourceType.ACCOUNTS, c.account()).view();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static ApiResponse ok(Object value) {
+        return ApiResponse.json(200, Json.write(value));
+    }
+
+    private static ObjectNode jsonObject(Call c) throws IOException {
+        byte[] bytes = c.request().body().readAllBytes();
+        if (bytes.length == 0) throw ApiError.badRequest("The request needs a JSON object body");
+        JsonNode node = Json.MAPPER.readTree(bytes);
+        if (node == null || !node.isObject()) throw ApiError.badRequest("The body must be a JSON object");
+        return (ObjectNode) node;
+    }
+
+    static Map<String, String> csvHeaders() {
+        return Map.of("Content-Type", "text/csv; charset=utf-8");
+    }
+}

@@ -1,0 +1,369 @@
+package personae.core.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.ingest.Condition;
+import personae.core.ingest.Identity;
+import personae.core.ingest.ValueFormat;
+import personae.core.resource.ResourceType;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The v1 request bodies Personae accepts, per resource type: which fields a POST and a PATCH may carry, and the checks
+ * on the whole (merged) document. Field names and enum spellings are the reference's.
+ */
+final class Specs {
+
+    static final Pattern DIRECTORY = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_]*$");
+    static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_.]*\\.(csv|CSV|txt|TXT|gpg|GPG|pgp|PGP|gz|GZ|bz2|BZ2)$");
+
+    /** One resource type's body rules. */
+    interface Spec {
+        ResourceType type();
+
+        List<String> postFields();
+
+        List<String> patchFields();
+
+        /** Checks a complete document (a POST body, or the stored document with a PATCH merged in). */
+        void validate(ObjectNode doc, Validation v);
+    }
+
+    private Specs() {}
+
+    static Spec of(ResourceType t) {
+        return switch (t) {
+            case DATASETS -> DATASET;
+            case COHORTS -> COHORT;
+            case PERSONA_SETS -> PERSONA_SET;
+            case SCOPES -> SCOPE;
+            case TARGETS -> TARGET;
+            default -> throw new IllegalArgumentException(t.wire());
+        };
+    }
+
+    static final Spec DATASET = new Spec() {
+        public ResourceType type() { return ResourceType.DATASETS; }
+
+        public List<String> postFields() {
+            return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
+                    "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy");
+        }
+
+        public List<String> patchFields() {
+            return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
+                    "upsert_columns", "reference_key_columns", "reference_key_column", "privacy",
+                    "output_all_columns_as_traits");
+        }
+
+        public void validate(ObjectNode doc, Validation v) {
+            v.string(doc, "name", "", true);
+            ObjectNode options = v.object(doc, "options", "", true);
+            if (options != null) {
+                v.onlyFields(options, "/options", List.of("type", "upload_directory", "delimiter", "header_row",
+                        "replace_all_with_latest_file", "encrypted"));
+                v.enumString(options, "type", "/options", true, Set.of("hosted_csv"));
+                v.pattern(options, "upload_directory", "/options", true, DIRECTORY,
+                        "must match ^[A-Za-z0-9_][-A-Za-z0-9_]*$");
+                String delimiter = v.string(options, "delimiter", "/options", false);
+                if (delimiter != null && delimiter.length() != 1) {
+                    v.fail("/options/delimiter", "must be a single character", "maxLength");
+                }
+                v.string(options, "header_row", "/options", false);
+                v.bool(options, "replace_all_with_latest_file", "/options", false);
+                if (Boolean.TRUE.equals(v.bool(options, "encrypted", "/options", false))) {
+                    v.fail("/options/encrypted", "encrypted (PGP) uploads are not supported by Personae", "enum");
+                }
+            }
+            ObjectNode sets = v.object(doc, "identity_sets", "", true);
+            if (sets != null) {
+                if (sets.isEmpty()) v.fail("/identity_sets", "needs at least one identity set", "minProperties");
+                sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
+            }
+            ObjectNode streams = v.object(doc, "output_to_streams", "", false);
+            if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
+            ObjectNode traits = v.object(doc, "output_to_traits", "", false);
+            if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
+            if (doc.hasNonNull("output_all_columns_as_traits")) {
+                v.fail("/output_all_columns_as_traits", "is not supported by Personae yet; map columns with "
+                        + "output_to_traits", "enum");
+            }
+            if (doc.hasNonNull("upsert_columns") && doc.hasNonNull("incremental_column")) {
+                v.fail("/upsert_columns", "cannot be combined with incremental_column", "oneOf");
+            }
+            v.enumString(doc, "privacy", "", false, Set.of("suppress", "delete"));
+        }
+
+        private void identitySet(String name, JsonNode set, Validation v) {
+            String path = "/identity_sets/" + name;
+            if (!set.isObject()) {
+                v.fail(path, "must be an object mapping identity keys to column names", "type");
+                return;
+            }
+            v.onlyFields((ObjectNode) set, path, Identity.FIELDS);
+            boolean any = false;
+            for (String key : Identity.FIELDS) {
+                if (!set.hasNonNull(key)) continue;
+                any = true;
+                if (key.equals("house_number_and_street")) {
+                    List<String> cols = v.strings(set, key, path, false, null);
+                    if (cols != null && cols.isEmpty()) v.fail(path + "/" + key, "needs at least one column", "minItems");
+                } else {
+                    v.string(set, key, path, false);
+                }
+            }
+            if (!any) v.fail(path, "needs at least one identity key (" + String.join(", ", Identity.FIELDS) + ")", "minProperties");
+        }
+
+        private void stream(String name, JsonNode stream, Validation v) {
+            String path = "/output_to_streams/" + name;
+            if (!stream.isObject()) {
+                v.fail(path, "must be an object with a data_map", "type");
+                return;
+            }
+            v.onlyFields((ObjectNode) stream, path, List.of("data_map", "conditions", "stream_id", "classic"));
+            ObjectNode map = v.object(stream, "data_map", path, true);
+            if (map != null) {
+                map.properties().forEach(e -> {
+                    String p = path + "/data_map/" + e.getKey();
+                    if (!e.getValue().isObject()) {
+                        v.fail(p, "must be an object with column_name (and optionally format)", "type");
+                        return;
+                    }
+                    v.onlyFields((ObjectNode) e.getValue(), p, List.of("column_name", "format"));
+                    v.string(e.getValue(), "column_name", p, true);
+                    String format = v.enumString(e.getValue(), "format", p, false, ValueFormat.ALL);
+                    if (e.getKey().equals("datetime") && format != null && !ValueFormat.isDate(format)) {
+                        v.fail(p + "/format", "datetime needs a date format (got '" + format + "')", "enum");
+                    }
+                });
+            }
+            conditions(stream.get("conditions"), path + "/conditions", "column_name", true, v);
+        }
+
+        private void trait(String name, JsonNode trait, Validation v) {
+            String path = "/output_to_traits/" + name;
+            if (!trait.isObject()) {
+                v.fail(path, "must be an object with column_name", "type");
+                return;
+            }
+            v.onlyFields((ObjectNode) trait, path, List.of("column_name", "format", "transformation_table"));
+            v.string(trait, "column_name", path, true);
+            v.enumString(trait, "format", path, false, ValueFormat.ALL);
+            v.object(trait, "transformation_table", path, false);
+        }
+    };
+
+    static void conditions(JsonNode array, String path, String fieldKey, boolean allowNeq, Validation v) {
+        if (array == null || array.isNull()) return;
+        if (!array.isArray()) {
+            v.fail(path, "must be an array of conditions", "type");
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode c = array.get(i);
+            String p = path + "/" + i;
+            if (!c.isObject()) {
+                v.fail(p, "must be an object", "type");
+                continue;
+            }
+            List<String> allowed = new java.util.ArrayList<>(List.of(fieldKey, "optional"));
+            Condition.OPERATORS.stream().filter(o -> allowNeq || !o.equals("_neq")).forEach(allowed::add);
+            v.onlyFields((ObjectNode) c, p, allowed);
+            v.string(c, fieldKey, p, true);
+            for (String op : List.of("_gt", "_gte", "_lt", "_lte")) v.number(c, op, p);
+            for (String op : List.of("_in", "_nin")) v.strings(c, op, p, false, null);
+            for (String op : List.of("_null", "_nnull", "optional")) v.bool(c, op, p, false);
+            String regex = v.string(c, "_matches", p, false);
+            if (regex != null) {
+                try {
+                    Pattern.compile(regex);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    v.fail(p + "/_matches", "is not a valid regular expression: " + e.getDescription(), "pattern");
+                }
+            }
+        }
+    }
+
+    static final Spec COHORT = new Spec() {
+        public ResourceType type() { return ResourceType.COHORTS; }
+
+        public List<String> postFields() {
+            return List.of("name", "stream_name", "stream_conditions", "recency", "min_count", "max_count",
+                    "min_value", "max_value", "explore", "traits", "place_conditions");
+        }
+
+        public List<String> patchFields() { return postFields(); }
+
+        public void validate(ObjectNode doc, Validation v) {
+            v.string(doc, "name", "", true);
+            v.string(doc, "stream_name", "", false);
+            for (String f : List.of("min_count", "max_count", "min_value", "max_value")) v.number(doc, f, "");
+            conditions(doc.get("stream_conditions"), "/stream_conditions", "property", false, v);
+            ObjectNode recency = v.object(doc, "recency", "", false);
+            if (recency != null) {
+                v.onlyFields(recency, "/recency", List.of("occurrence", "min_days", "max_days"));
+                v.enumString(recency, "occurrence", "/recency", true, Set.of("first", "last"));
+                v.number(recency, "min_days", "/recency");
+                v.number(recency, "max_days", "/recency");
+            }
+            v.bool(doc, "explore", "", false);
+            for (String f : List.of("traits", "place_conditions")) {
+                JsonNode n = doc.get(f);
+                if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
+                    v.fail("/" + f, "cohort " + f + " filters are not supported by Personae yet", "enum");
+                }
+            }
+            if (!doc.hasNonNull("stream_name")) {
+                v.fail("/stream_name", "is required: Personae builds cohorts from a stream's events", "required");
+            }
+        }
+    };
+
+    static final Set<String> MODELING_FIELDS = Set.of("fig/actvty_num_purchase_quintile", "fig/actvty_ttl_dollars_quintile",
+            "fig/age", "fig/antiques", "fig/books_magazines", "fig/charitable_donations", "fig/dieting", "fig/education",
+            "fig/favm", "fig/frequent_remodeler", "fig/gardener", "fig/gender", "fig/health_conscious",
+            "fig/homeowner_status", "fig/household_income", "fig/household_size", "fig/length_of_residence",
+            "fig/life_sports_sports_all", "fig/living_area", "fig/marital_status", "fig/music", "fig/net_worth",
+            "fig/percent_equity", "fig/pet_any", "fig/purch_chan_internet", "fig/shopping_styles", "fig/travel",
+            "fig/housing_density", "fig/value_score_all", "fig/year_built");
+
+    static final Spec PERSONA_SET = new Spec() {
+        public ResourceType type() { return ResourceType.PERSONA_SETS; }
+
+        public List<String> postFields() {
+            return List.of("name", "cohort_id", "modeling_fields", "number_of_clusters", "explore");
+        }
+
+        public List<String> patchFields() { return List.of("name", "number_of_clusters", "explore"); }
+
+        public void validate(ObjectNode doc, Validation v) {
+            v.string(doc, "name", "", true);
+            v.string(doc, "cohort_id", "", true);
+            v.integer(doc, "number_of_clusters", "", 1, 50);
+            v.bool(doc, "explore", "", false);
+            v.strings(doc, "modeling_fields", "", false, f -> {
+                if (!MODELING_FIELDS.contains(f)) v.fail("/modeling_fields", "unknown modeling field '" + f + "'", "enum");
+            });
+        }
+    };
+
+    static final Spec SCOPE = new Spec() {
+        public ResourceType type() { return ResourceType.SCOPES; }
+
+        public List<String> postFields() { return List.of("name", "population", "payload", "preview"); }
+
+        public List<String> patchFields() { return postFields(); }
+
+        public void validate(ObjectNode doc, Validation v) {
+            v.string(doc, "name", "", true);
+            v.bool(doc, "preview", "", true);
+            ObjectNode population = v.object(doc, "population", "", true);
+            if (population != null) {
+                v.onlyFields(population, "/population", List.of("cohort_ids", "exclusion_cohort_ids"));
+                List<String> ids = v.strings(population, "cohort_ids", "/population", true, null);
+                if (ids != null && ids.isEmpty()) {
+                    v.fail("/population/cohort_ids", "Personae has no third-party population: list at least one "
+                            + "cohort (an empty list means the whole US population in Faraday)", "minItems");
+                }
+                v.strings(population, "exclusion_cohort_ids", "/population", false, null);
+            }
+            ObjectNode payload = v.object(doc, "payload", "", true);
+            if (payload != null) {
+                v.onlyFields(payload, "/payload", List.of("persona_set_ids", "cohort_ids", "attributes", "outcome_ids",
+                        "recommender_ids", "explainability"));
+                v.strings(payload, "persona_set_ids", "/payload", false, null);
+                for (String f : List.of("cohort_ids", "attributes", "outcome_ids", "recommender_ids")) {
+                    JsonNode n = payload.get(f);
+                    if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
+                        v.fail("/payload/" + f, "is not supported by Personae (payloads carry persona_set_ids)", "enum");
+                    }
+                }
+            }
+        }
+    };
+
+    static final Spec TARGET = new Spec() {
+        public ResourceType type() { return ResourceType.TARGETS; }
+
+        public List<String> postFields() {
+            return List.of("name", "scope_id", "options", "representation", "filter", "limit", "custom_structure",
+                    "human_readable", "connection_id");
+        }
+
+        public List<String> patchFields() {
+            return List.of("name", "options", "representation", "filter", "limit", "custom_structure",
+                    "human_readable", "payload_map");
+        }
+
+        public void validate(ObjectNode doc, Validation v) {
+            v.string(doc, "name", "", true);
+            v.string(doc, "scope_id", "", true);
+            if (doc.hasNonNull("connection_id")) {
+                v.fail("/connection_id", "replication targets are not supported: omit connection_id for hosted_csv", "enum");
+            }
+            ObjectNode options = v.object(doc, "options", "", true);
+            if (options != null) {
+                v.onlyFields(options, "/options", List.of("type", "delimiter", "gzip", "quote_all", "output_url"));
+                String type = v.enumString(options, "type", "/options", true, Set.of("hosted_csv", "lookup_api"));
+                if ("lookup_api".equals(type)) {
+                    v.fail("/options/type", "lookup_api targets (real-time lookup) are not available yet; use hosted_csv",
+                            "enum");
+                }
+                String d = v.string(options, "delimiter", "/options", false);
+                if (d != null && d.length() != 1) v.fail("/options/delimiter", "must be a single character", "maxLength");
+                v.bool(options, "gzip", "/options", false);
+                v.bool(options, "quote_all", "/options", false);
+            }
+            ObjectNode rep = v.object(doc, "representation", "", true);
+            if (rep != null) {
+                String mode = v.enumString(rep, "mode", "/representation", true,
+                        Set.of("aggregated", "hashed", "identified", "referenced"));
+                if (mode != null && !mode.equals("identified")) {
+                    v.fail("/representation/mode", "only the identified mode is available yet (got '" + mode + "')", "enum");
+                }
+                if ("identified".equals(mode)) {
+                    v.enumString(rep, "aggregate", "/representation", true, Set.of("person", "residence"));
+                    if ("residence".equals(rep.path("aggregate").asText())) {
+                        v.fail("/representation/aggregate", "only person aggregation is available yet", "enum");
+                    }
+                    v.enumString(rep, "transform_preset", "/representation", false, Set.of("default", "linkedin",
+                            "youtube", "klaviyo", "segment", "iterable", "poplar", "salesforce", "hubspot",
+                            "address_only", "liveramp"));
+                }
+            }
+            ObjectNode limit = v.object(doc, "limit", "", false);
+            if (limit != null) {
+                String method = v.enumString(limit, "method", "/limit", true, Set.of("row_count", "percentile"));
+                if ("percentile".equals(method)) v.fail("/limit/method", "percentile limits need outcomes, which Personae does not have", "enum");
+                if ("row_count".equals(method)) v.integer(limit, "threshold", "/limit", 0, Integer.MAX_VALUE);
+                if ("row_count".equals(method) && !limit.hasNonNull("threshold")) v.fail("/limit/threshold", "is required", "required");
+            }
+            ObjectNode filter = v.object(doc, "filter", "", false);
+            if (filter != null) {
+                v.onlyFields(filter, "/filter", List.of("persona"));
+                JsonNode persona = filter.get("persona");
+                if (persona != null && persona.isArray()) {
+                    for (int i = 0; i < persona.size(); i++) {
+                        String p = "/filter/persona/" + i;
+                        v.string(persona.get(i), "persona_set_id", p, true);
+                        v.string(persona.get(i), "persona_id", p, true);
+                        v.bool(persona.get(i), "_eq", p, true);
+                    }
+                }
+            }
+            JsonNode structure = doc.get("custom_structure");
+            if (structure != null && !structure.isNull()) {
+                if (!structure.isArray()) v.fail("/custom_structure", "must be an array", "type");
+                else for (int i = 0; i < structure.size(); i++) {
+                    v.string(structure.get(i), "scope_col", "/custom_structure/" + i, true);
+                    v.string(structure.get(i), "output_col", "/custom_structure/" + i, true);
+                }
+            }
+            v.bool(doc, "human_readable", "", false);
+        }
+    };
+}

@@ -1,0 +1,70 @@
+package personae.core.cohort;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A set of people across datasets: per dataset id, a bit per person id. One bit per person, no objects. */
+public final class Members {
+
+    private final Map<String, BitSet> byDataset = new TreeMap<>();
+
+    /** Reads a members.csv ({@code dataset_id,person_id}). */
+    public static Members read(InputStream in) {
+        Members m = new Members();
+        m.addAll(in);
+        return m;
+    }
+
+    public void addAll(InputStream in) {
+        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            for (CSVRecord r : p) byDataset.computeIfAbsent(r.get(0), k -> new BitSet()).set(Integer.parseInt(r.get(1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void removeAll(Members other) {
+        other.byDataset.forEach((d, bits) -> {
+            BitSet mine = byDataset.get(d);
+            if (mine != null) mine.andNot(bits);
+        });
+    }
+
+    /** Keeps the first {@code n} people in (dataset id, person id) order. */
+    public void limit(long n) {
+        long left = n;
+        for (BitSet bits : byDataset.values()) {
+            int i = bits.nextSetBit(0);
+            while (i >= 0) {
+                if (left > 0) left--;
+                else bits.clear(i);
+                i = bits.nextSetBit(i + 1);
+            }
+        }
+    }
+
+    public long size() {
+        return byDataset.values().stream().mapToLong(BitSet::cardinality).sum();
+    }
+
+    /** Dataset ids in order, each with its person ids ascending. */
+    public Map<String, int[]> byDataset() {
+        Map<String, int[]> out = new TreeMap<>();
+        byDataset.forEach((d, bits) -> {
+            if (!bits.isEmpty()) out.put(d, bits.stream().toArray());
+        });
+        return out;
+    }
+}

@@ -1,0 +1,195 @@
+package personae.core.ingest;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Streams the records of an uploaded CSV file (optionally gzipped) and checks its shape as it goes: every row must
+ * have as many fields as the header, and every quote must close. Problems name the file, line and column.
+ */
+public final class CsvFiles {
+
+    private CsvFiles() {}
+
+    /** Whether Personae can read a file by its name (.csv/.txt, optionally .gz). */
+    public static boolean isReadable(String fileName) {
+        String f = fileName.toLowerCase(Locale.ROOT);
+        return f.endsWith(".csv") || f.endsWith(".txt") || f.endsWith(".csv.gz") || f.endsWith(".txt.gz");
+    }
+
+    /** The stream to parse: gunzipped when the name ends in .gz. */
+    public static InputStream decoded(String fileName, InputStream raw) {
+        try {
+            return fileName.toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        } catch (IOException e) {
+            throw new CsvProblem(fileName, 0, null, "not a gzip file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The delimiter among , ; tab | that occurs most in the first line (comma when none does). */
+    public static char sniffDelimiter(String firstLine) {
+        char best = ',';
+        long bestCount = 0;
+        for (char c : new char[]{',', ';', '\t', '|'}) {
+            long n = firstLine.chars().filter(x -> x == c).count();
+            if (n > bestCount) {
+                best = c;
+                bestCount = n;
+            }
+        }
+        return best;
+    }
+
+    /** A parsed row: its data-row number (1 = first row after the header) and its physical line. */
+    public record Row(long number, long line, String[] values) {}
+
+    /**
+     * Reads every record of {@code in}, checking its shape, and hands each to {@code each}. The header is the file's
+     * first row unless {@code headerRow} is given (then every line is data).
+     *
+     * @return the header
+     */
+    public static List<String> read(String fileName, InputStream in, char delimiter, String headerRow,
+                                     HeaderConsumer onHeader, Consumer<Row> each) {
+        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
+                .setTrim(false).get();
+        String[] header = null;
+        if (headerRow != null) {
+            try (CSVParser hp = CSVParser.parse(headerRow, format)) {
+                header = hp.iterator().next().values();
+            } catch (IOException | RuntimeException e) {
+                throw new CsvProblem(fileName, 0, null, "header_row cannot be read as CSV: " + e.getMessage());
+            }
+            stripBom(header);
+            onHeader.accept(List.of(header));
+        }
+        long lastLine = 1;
+        try (CSVParser parser = CSVParser.parse(reader, format)) {
+            Iterator<CSVRecord> it = parser.iterator();
+            long row = 0;
+            while (true) {
+                CSVRecord r;
+                try {
+                    if (!it.hasNext()) break;
+                    r = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    throw unreadable(fileName, parser.getCurrentLineNumber(), lastLine, e);
+                }
+                lastLine = parser.getCurrentLineNumber() + 1;
+                String[] values = r.values();
+                if (header == null) {
+                    header = values;
+                    stripBom(header);
+                    checkHeader(fileName, header);
+                    onHeader.accept(List.of(header));
+                    continue;
+                }
+                row++;
+                long line = headerRow == null ? row + 1 : row;
+                if (values.length != header.length) {
+                    throw ragged(fileName, line, header, values);
+                }
+                each.accept(new Row(row, line, values));
+            }
+        } catch (IOException e) {
+            throw unreadable(fileName, 0, lastLine, e);
+        }
+        if (header == null) throw new CsvProblem(fileName, 0, null, "the file is empty: no header row");
+        return List.of(header);
+    }
+
+    /** Called once with the header before any row. */
+    @FunctionalInterface
+    public interface HeaderConsumer {
+        void accept(List<String> header);
+    }
+
+    private static void stripBom(String[] header) {
+        if (header.length > 0 && header[0].startsWith("\uFEFF")) header[0] = header[0].substring(1);
+    }
+
+    private static void checkHeader(String fileName, String[] header) {
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].isBlank()) {
+                throw new CsvProblem(fileName, 1, null, "header column " + (i + 1) + " has no name");
+            }
+            for (int j = 0; j < i; j++) {
+                if (header[j].equals(header[i])) {
+                    throw new CsvProblem(fileName, 1, header[i], "the header names column '" + header[i]
+                            + "' twice (columns " + (j + 1) + " and " + (i + 1) + ")");
+                }
+            }
+        }
+    }
+
+    private static CsvProblem ragged(String fileName, long line, String[] header, String[] values) {
+        if (values.length < header.length) {
+            return new CsvProblem(fileName, line, header[values.length], "row has " + values.length
+                    + " fields but the header has " + header.length + ": column " + (values.length + 1)
+                    + " '" + header[values.length] + "' is missing");
+        }
+        return new CsvProblem(fileName, line, null, "row has " + values.length + " fields but the header has "
+                + header.length + " (extra value '" + abbreviate(values[header.length]) + "' in column "
+                + (header.length + 1) + "); check for an unquoted delimiter");
+    }
+
+    private static CsvProblem unreadable(String fileName, long parserLine, long startLine, Exception e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("EOF reached before encapsulated token finished")) {
+            return new CsvProblem(fileName, startLine, null, "a quoted field that starts on this line is never "
+                    + "closed (unbalanced \" quote)");
+        }
+        if (msg.contains("invalid char between encapsulated token and delimiter")) {
+            return new CsvProblem(fileName, parserLine, null, "text follows a closing quote before the delimiter "
+                    + "(a stray \" inside a quoted field must be doubled as \"\")");
+        }
+        return new CsvProblem(fileName, parserLine, null, "cannot be read as CSV: " + msg);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /** Reads only the header line of a file (for checking a mapping against the columns). */
+    public static List<String> header(String fileName, InputStream in, char delimiter, String headerRow) {
+        if (headerRow != null) {
+            return read(fileName, InputStream.nullInputStream(), delimiter, headerRow, h -> { }, r -> { });
+        }
+        try (BufferedInputStream b = new BufferedInputStream(in)) {
+            @SuppressWarnings("unchecked") List<String>[] result = new List[1];
+            try {
+                read(fileName, b, delimiter, null, h -> {
+                    result[0] = h;
+                    throw new HeaderRead();
+                }, r -> { });
+            } catch (HeaderRead done) {
+                return result[0];
+            }
+            return result[0] == null ? List.of() : result[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class HeaderRead extends RuntimeException {
+        HeaderRead() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,538 @@
+package personae.core.ingest;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import personae.core.ingest.DatasetSpec.IdentitySet;
+import personae.core.ingest.DatasetSpec.Property;
+import personae.core.ingest.DatasetSpec.StreamSpec;
+import personae.core.ingest.DatasetSpec.TraitSpec;
+import personae.core.util.Dictionary;
+import personae.core.util.GrowableDoubles;
+import personae.core.util.GrowableInts;
+import personae.core.util.GrowableLongs;
+import personae.core.util.LongHashSet;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Ingestion and identity resolution in one streaming pass over a dataset's files: rows are checked, de-duplicated,
+ * resolved to people (union of every identity key a row carries: email, phone, name + address) and split into
+ * stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
+ * written grouped by person.
+ */
+public final class DatasetIngestor {
+
+    /** A file to read: its display name (directory/file) and how to open it. */
+    public record SourceFile(String name, Supplier<InputStream> open) {}
+
+    /** Counts for the dataset resource, plus the manifest written beside the data. */
+    public record Result(long rowCount, long duplicateRows, long unidentifiedRows, DatasetManifest manifest,
+                         List<DetectedColumn> detectedColumns) {}
+
+    /** DatasetColumn: a header column with its inferred type and fill rate. */
+    public record DetectedColumn(String name, String dataType, boolean nullable, double fillRate) {}
+
+    private final DatasetSpec spec;
+    private final Function<String, OutputStream> output;
+
+    // identity resolution
+    private final Map<String, Integer> nodeOfKey = new HashMap<>();
+    private final GrowableInts parent = new GrowableInts();
+    private final List<String[]> identityOfNode = new ArrayList<>();
+    private final Map<String, String> emailKeys = new HashMap<>();
+    private final Map<String, String> addressKeys = new HashMap<>();
+    private final List<String> identityColumns;
+    private final LongHashSet seenRows = new LongHashSet();
+
+    // per stream and trait, one entry per kept row
+    private final List<StreamColumns> streams = new ArrayList<>();
+    private final List<TraitColumns> traits = new ArrayList<>();
+
+    // detected columns
+    private final Map<String, ColumnStats> columnStats = new LinkedHashMap<>();
+    private long rows;
+    private long duplicates;
+    private long unidentified;
+
+    /**
+     * @param output opens a blob for writing by a name relative to the dataset's data folder ("people.csv",
+     *               "streams/orders.csv"...), see {@link personae.core.pipeline.Keys}
+     */
+    public DatasetIngestor(DatasetSpec spec, Function<String, OutputStream> output) {
+        this.spec = spec;
+        this.output = output;
+        List<String> mapped = new ArrayList<>();
+        for (String f : Identity.FIELDS) {
+            if (spec.identitySets().stream().anyMatch(s -> s.columns().containsKey(f))) mapped.add(f);
+        }
+        this.identityColumns = List.copyOf(mapped);
+        for (StreamSpec s : spec.streams()) streams.add(new StreamColumns(s));
+        for (TraitSpec t : spec.traits()) traits.add(new TraitColumns(t));
+    }
+
+    /** Reads every file, resolves identities and writes people, events and first-party traits. */
+    public Result ingest(List<SourceFile> files) {
+        for (SourceFile f : files) readFile(f);
+        int[] personOfNode = compact();
+        int people = 0;
+        for (int p : personOfNode) people = Math.max(people, p + 1);
+        writePeople(personOfNode, people);
+        Map<String, DatasetManifest.StreamInfo> infos = new LinkedHashMap<>();
+        for (StreamColumns s : streams) infos.put(s.spec.name(), s.write(personOfNode, people));
+        writeTraits(personOfNode, people);
+        DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos,
+                spec.traits().stream().map(TraitSpec::name).toList());
+        List<DetectedColumn> detected = new ArrayList<>();
+        columnStats.forEach((name, st) -> detected.add(st.describe(name, rows + duplicates)));
+        return new Result(rows, duplicates, unidentified, manifest, detected);
+    }
+
+    private void readFile(SourceFile file) {
+        Map<String, String> refs = spec.referencedColumns();
+        try (InputStream in = CsvFiles.decoded(file.name(), file.open().get())) {
+            CsvFiles.read(file.name(), in, spec.delimiter(), spec.headerRow(), header -> {
+                for (var e : refs.entrySet()) {
+                    if (!header.contains(e.getKey())) {
+                        throw new CsvProblem(file.name(), spec.headerRow() == null ? 1 : 0, e.getKey(),
+                                "column named by " + e.getValue() + " is not in the header (columns: "
+                                        + String.join(", ", header) + ")");
+                    }
+                }
+                for (String h : header) columnStats.computeIfAbsent(h, k -> new ColumnStats());
+                bind(header);
+            }, row -> accept(file.name(), row));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // column positions for the current file
+    private Map<String, Integer> position = Map.of();
+    private ColumnStats[] statsByPosition = new ColumnStats[0];
+
+    private void bind(List<String> header) {
+        Map<String, Integer> pos = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) pos.put(header.get(i), i);
+        position = pos;
+        statsByPosition = header.stream().map(columnStats::get).toArray(ColumnStats[]::new);
+    }
+
+    private String cell(String[] values, String column) {
+        Integer i = position.get(column);
+        return i == null ? null : values[i].trim();
+    }
+
+    private void accept(String file, CsvFiles.Row row) {
+        String[] v = row.values();
+        if (!seenRows.add(hash(v))) {
+            duplicates++;
+            return;
+        }
+        rows++;
+        for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
+        int node = resolve(v);
+        if (node < 0) {
+            unidentified++;
+            return;
+        }
+        for (StreamColumns s : streams) s.accept(file, row, v, node);
+        for (TraitColumns t : traits) t.accept(v, node);
+    }
+
+    private static long hash(String[] values) {
+        long h = 0xcbf29ce484222325L;
+        for (String s : values) {
+            for (int i = 0; i < s.length(); i++) {
+                h ^= s.charAt(i);
+                h *= 0x100000001b3L;
+            }
+            h ^= 0x1f;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Every identity key of the row; returns the row's node, or -1 when the row identifies nobody. */
+    private int resolve(String[] v) {
+        int first = -1;
+        String[] identity = null;
+        for (IdentitySet set : spec.identitySets()) {
+            for (String key : keys(set, v)) {
+                Integer node = nodeOfKey.get(key);
+                if (node == null) {
+                    node = parent.size();
+                    parent.add(node);
+                    if (identity == null) identity = identityFields(v);
+                    identityOfNode.add(identity);
+                    nodeOfKey.put(key, node);
+                }
+                if (first < 0) first = node;
+                else union(first, node);
+            }
+        }
+        return first;
+    }
+
+    private List<String> keys(IdentitySet set, String[] v) {
+        List<String> keys = new ArrayList<>(3);
+        Map<String, List<String>> c = set.columns();
+        String email = one(c, "email", v);
+        if (email != null) {
+            String key = emailKeys.computeIfAbsent(email.toLowerCase(java.util.Locale.ROOT), e -> {
+                String n = Identity.normalizeEmail(e);
+                return n == null ? "" : "h" + Identity.emailHash(n);
+            });
+            if (!key.isEmpty()) keys.add(key);
+        }
+        String hash = one(c, "email_hash", v);
+        if (hash != null) keys.add("h" + hash.toLowerCase(java.util.Locale.ROOT));
+        String phone = Identity.normalizePhone(one(c, "phone", v));
+        if (phone != null) keys.add("p" + phone);
+        String last = one(c, "person_last_name", v);
+        String firstName = one(c, "person_first_name", v);
+        String full = one(c, "person_full_name", v);
+        String name = last != null ? (firstName == null ? "" : firstName) + "|" + last : full;
+        String street = many(c, "house_number_and_street", v);
+        if (street == null) street = one(c, "freeform_address", v);
+        String postcode = one(c, "postcode", v);
+        if (name != null && street != null && (postcode != null || c.containsKey("freeform_address"))) {
+            String raw = name + "|" + street + "|" + (postcode == null ? "" : postcode);
+            String key = addressKeys.computeIfAbsent(raw, r -> {
+                String pc = Identity.normalizePostcode(postcode);
+                String st = Identity.normalizeStreet(r.substring(name.length() + 1,
+                        r.length() - (postcode == null ? 0 : postcode.length()) - 1));
+                return "a" + Identity.fold(name.replace('|', ' ')) + "|" + st + "|" + (pc == null ? "" : pc);
+            });
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private String one(Map<String, List<String>> c, String key, String[] v) {
+        List<String> cols = c.get(key);
+        if (cols == null || cols.isEmpty()) return null;
+        String s = cell(v, cols.get(0));
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private String many(Map<String, List<String>> c, String key, String[] v) {
+        List<String> cols = c.get(key);
+        if (cols == null) return null;
+        StringBuilder b = new StringBuilder();
+        for (String col : cols) {
+            String s = cell(v, col);
+            if (s != null && !s.isEmpty()) b.append(b.isEmpty() ? "" : " ").append(s);
+        }
+        return b.isEmpty() ? null : b.toString();
+    }
+
+    /** The row's values for the identity output columns, from the first identity set that maps each. */
+    private String[] identityFields(String[] v) {
+        String[] out = new String[identityColumns.size()];
+        for (int i = 0; i < out.length; i++) {
+            String f = identityColumns.get(i);
+            for (IdentitySet set : spec.identitySets()) {
+                String s = f.equals("house_number_and_street") ? many(set.columns(), f, v) : one(set.columns(), f, v);
+                if (s != null) {
+                    out[i] = s;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private int find(int x) {
+        while (parent.get(x) != x) {
+            parent.set(x, parent.get(parent.get(x)));
+            x = parent.get(x);
+        }
+        return x;
+    }
+
+    private void union(int a, int b) {
+        int ra = find(a);
+        int rb = find(b);
+        if (ra == rb) return;
+        // the older node stays the root, so a person keeps the identity first seen
+        if (ra < rb) parent.set(rb, ra);
+        else parent.set(ra, rb);
+    }
+
+    /** Person index per node, numbered by first appearance. */
+    private int[] compact() {
+        int n = parent.size();
+        int[] personOfRoot = new int[n];
+        Arrays.fill(personOfRoot, -1);
+        int[] out = new int[n];
+        int next = 0;
+        for (int i = 0; i < n; i++) {
+            int r = find(i);
+            if (personOfRoot[r] < 0) personOfRoot[r] = next++;
+            out[i] = personOfRoot[r];
+        }
+        return out;
+    }
+
+    private void writePeople(int[] personOfNode, int people) {
+        String[][] identity = new String[people][];
+        for (int node = 0; node < personOfNode.length; node++) {
+            int p = personOfNode[node];
+            String[] more = identityOfNode.get(node);
+            if (identity[p] == null) {
+                identity[p] = more;
+                continue;
+            }
+            // fill fields the first row lacked from later rows of the same person (copy: rows share arrays)
+            String[] merged = null;
+            for (int i = 0; i < more.length; i++) {
+                if (identity[p][i] == null && more[i] != null) {
+                    if (merged == null) merged = identity[p].clone();
+                    merged[i] = more[i];
+                }
+            }
+            if (merged != null) identity[p] = merged;
+        }
+        List<String> header = new ArrayList<>();
+        header.add("person_id");
+        header.addAll(identityColumns);
+        try (CSVPrinter out = printer("people.csv", header)) {
+            for (int p = 0; p < people; p++) {
+                out.print(p);
+                for (String s : identity[p]) out.print(s == null ? "" : s);
+                out.println();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeTraits(int[] personOfNode, int people) {
+        List<String> header = new ArrayList<>();
+        header.add("person_id");
+        traits.forEach(t -> header.add(t.spec.name()));
+        int[][] latest = new int[traits.size()][people];
+        for (int t = 0; t < traits.size(); t++) {
+            Arrays.fill(latest[t], -1);
+            TraitColumns tc = traits.get(t);
+            for (int i = 0; i < tc.node.size(); i++) {
+                int code = tc.value.get(i);
+                if (code >= 0) latest[t][personOfNode[tc.node.get(i)]] = code;
+            }
+        }
+        try (CSVPrinter out = printer("first_party_traits.csv", header)) {
+            for (int p = 0; p < people; p++) {
+                out.print(p);
+                for (int t = 0; t < traits.size(); t++) {
+                    int code = latest[t][p];
+                    out.print(code < 0 ? "" : traits.get(t).dictionary.value(code));
+                }
+                out.println();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CSVPrinter printer(String name, List<String> header) throws IOException {
+        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(output.apply(name), StandardCharsets.UTF_8), 1 << 16);
+        return new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                .setRecordSeparator('\n').get());
+    }
+
+    /** One stream's events as primitive columns. */
+    private final class StreamColumns {
+        final StreamSpec spec;
+        final GrowableInts node = new GrowableInts();
+        final GrowableLongs time = new GrowableLongs();
+        final Property datetime;
+        final Long staticTime;
+        final List<Property> others = new ArrayList<>();
+        final List<Object> columns = new ArrayList<>(); // GrowableDoubles for value, GrowableInts (codes) otherwise
+        final List<Dictionary> dictionaries = new ArrayList<>();
+
+        StreamColumns(StreamSpec spec) {
+            this.spec = spec;
+            this.datetime = spec.property("datetime");
+            this.staticTime = datetime != null && "static_date_iso8601".equals(datetime.format())
+                    ? ValueFormat.epochSeconds(datetime.column(), "static_date_iso8601") : null;
+            for (Property p : spec.properties()) {
+                if (p.name().equals("datetime")) continue;
+                others.add(p);
+                columns.add(isNumeric(p) ? new GrowableDoubles() : new GrowableInts());
+                dictionaries.add(new Dictionary());
+            }
+        }
+
+        boolean isNumeric(Property p) {
+            return p.name().equals("value") || (p.format() != null && p.format().startsWith("currency"));
+        }
+
+        void accept(String file, CsvFiles.Row row, String[] v, int rowNode) {
+            if (!Condition.all(spec.conditions(), col -> cell(v, col))) return;
+            long t = Long.MIN_VALUE;
+            if (staticTime != null) {
+                t = staticTime;
+            } else if (datetime != null) {
+                String raw = cell(v, datetime.column());
+                if (!raw.isEmpty()) {
+                    try {
+                        t = ValueFormat.epochSeconds(raw, datetime.format());
+                    } catch (ValueFormat.FormatException e) {
+                        throw new CsvProblem(file, row.line(), datetime.column(), e.getMessage()
+                                + " (output_to_streams/" + spec.name() + "/data_map/datetime)");
+                    }
+                }
+            }
+            for (int i = 0; i < others.size(); i++) {
+                Property p = others.get(i);
+                String raw = cell(v, p.column());
+                if (columns.get(i) instanceof GrowableDoubles d) {
+                    if (raw.isEmpty()) {
+                        d.add(Double.NaN);
+                    } else {
+                        try {
+                            d.add(ValueFormat.number(raw, p.format()));
+                        } catch (ValueFormat.FormatException e) {
+                            throw new CsvProblem(file, row.line(), p.column(), e.getMessage()
+                                    + " (output_to_streams/" + spec.name() + "/data_map/" + p.name() + ")");
+                        }
+                    }
+                } else {
+                    List<String> values = raw.isEmpty() ? List.of() : ValueFormat.list(raw, p.format());
+                    ((GrowableInts) columns.get(i)).add(values.isEmpty() ? -1 : dictionaries.get(i).code(values.get(0)));
+                }
+            }
+            node.add(rowNode);
+            time.add(t);
+        }
+
+        DatasetManifest.StreamInfo write(int[] personOfNode, int people) {
+            int n = node.size();
+            // counting sort of events by person
+            int[] start = new int[people + 1];
+            for (int i = 0; i < n; i++) start[personOfNode[node.get(i)] + 1]++;
+            for (int p = 0; p < people; p++) start[p + 1] += start[p];
+            int[] order = new int[n];
+            int[] fill = Arrays.copyOf(start, people);
+            for (int i = 0; i < n; i++) order[fill[personOfNode[node.get(i)]]++] = i;
+
+            List<String> header = new ArrayList<>(List.of("person_id", "datetime"));
+            others.forEach(p -> header.add(p.name()));
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            int productIndex = -1;
+            for (int i = 0; i < others.size(); i++) if (others.get(i).name().equals("product")) productIndex = i;
+            long[] productCounts = productIndex < 0 ? null : new long[dictionaries.get(productIndex).size()];
+            try (CSVPrinter out = printer("streams/" + java.net.URLEncoder.encode(spec.name(),
+                    StandardCharsets.UTF_8) + ".csv", header)) {
+                for (int k = 0; k < n; k++) {
+                    int i = order[k];
+                    out.print(personOfNode[node.get(i)]);
+                    long t = time.get(i);
+                    out.print(t == Long.MIN_VALUE ? "" : Long.toString(t));
+                    if (t != Long.MIN_VALUE) {
+                        min = Math.min(min, t);
+                        max = Math.max(max, t);
+                    }
+                    for (int c = 0; c < others.size(); c++) {
+                        Object col = columns.get(c);
+                        if (col instanceof GrowableDoubles d) {
+                            double x = d.get(i);
+                            out.print(Double.isNaN(x) ? "" : format(x));
+                        } else {
+                            int code = ((GrowableInts) col).get(i);
+                            out.print(code < 0 ? "" : dictionaries.get(c).value(code));
+                            if (c == productIndex && code >= 0) productCounts[code]++;
+                        }
+                    }
+                    out.println();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Map<String, Long> products = new LinkedHashMap<>();
+            if (productCounts != null) {
+                for (int c = 0; c < productCounts.length; c++) {
+                    products.put(dictionaries.get(productIndex).value(c), productCounts[c]);
+                }
+            }
+            return new DatasetManifest.StreamInfo(n, header.subList(2, header.size()),
+                    min == Long.MAX_VALUE ? Long.MIN_VALUE : min, max, products);
+        }
+    }
+
+    static String format(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e15) return Long.toString((long) x);
+        return Double.toString(x);
+    }
+
+    /** One output_to_traits column: the value code per kept row (after the transformation table). */
+    private final class TraitColumns {
+        final TraitSpec spec;
+        final GrowableInts node = new GrowableInts();
+        final GrowableInts value = new GrowableInts();
+        final Dictionary dictionary = new Dictionary();
+
+        TraitColumns(TraitSpec spec) {
+            this.spec = spec;
+        }
+
+        void accept(String[] v, int rowNode) {
+            String raw = cell(v, spec.column());
+            String mapped = raw;
+            if (!spec.transformationTable().isEmpty()) {
+                mapped = spec.transformationTable().getOrDefault(raw, spec.transformationTable().get("*"));
+                if (mapped == null) mapped = raw;
+            }
+            node.add(rowNode);
+            value.add(mapped == null || mapped.isEmpty() ? -1 : dictionary.code(mapped));
+        }
+    }
+
+    /** Fill rate and a type guess for one header column. */
+    private static final class ColumnStats {
+        long filled;
+        long numeric;
+        long dates;
+        long sampled;
+
+        void observe(String raw) {
+            String s = raw.trim();
+            if (s.isEmpty()) return;
+            filled++;
+            if (sampled >= 2000) return;
+            sampled++;
+            if (looksNumeric(s)) numeric++;
+            else if (s.length() >= 8 && Character.isDigit(s.charAt(0)) && (s.contains("-") || s.contains("/"))) dates++;
+        }
+
+        static boolean looksNumeric(String s) {
+            try {
+                Double.parseDouble(s);
+                return !s.startsWith("0") || s.length() == 1 || s.startsWith("0.");
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        DetectedColumn describe(String name, long total) {
+            String type = sampled > 0 && numeric == sampled ? "double" : sampled > 0 && dates == sampled ? "date" : "string";
+            return new DetectedColumn(name, type, filled < total, total == 0 ? 0 : (double) filled / total);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package personae.core.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a dataset asks of ingestion, read from its v1 document: where its files are, how to parse them, which columns
+ * identify a person, which become stream events and which become traits.
+ */
+public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
+                          List<IdentitySet> identitySets, List<StreamSpec> streams, List<TraitSpec> traits) {
+
+    /** One identity set: IdentitySet key to column, with {@code house_number_and_street} possibly several columns. */
+    public record IdentitySet(String name, Map<String, List<String>> columns) {}
+
+    /** One stream: its properties (including {@code datetime}) and row conditions. */
+    public record StreamSpec(String name, List<Property> properties, List<Condition> conditions) {
+        public Property property(String name) {
+            return properties.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /** A DataMap entry: stream property name, source column (or literal date for static_date_iso8601), format. */
+    public record Property(String name, String column, String format) {}
+
+    /** An output_to_traits entry. */
+    public record TraitSpec(String name, String column, String format, Map<String, String> transformationTable) {}
+
+    public static DatasetSpec fromDocument(JsonNode doc) {
+        JsonNode options = doc.path("options");
+        String delimiter = options.path("delimiter").asText(",");
+        List<IdentitySet> sets = new ArrayList<>();
+        doc.path("identity_sets").properties().forEach(e -> {
+            Map<String, List<String>> cols = new LinkedHashMap<>();
+            e.getValue().properties().forEach(f -> {
+                if (f.getValue().isArray()) {
+                    List<String> many = new ArrayList<>();
+                    f.getValue().forEach(v -> many.add(v.asText()));
+                    cols.put(f.getKey(), many);
+                } else if (!f.getValue().isNull()) {
+                    cols.put(f.getKey(), List.of(f.getValue().asText()));
+                }
+            });
+            sets.add(new IdentitySet(e.getKey(), cols));
+        });
+        List<StreamSpec> streams = new ArrayList<>();
+        doc.path("output_to_streams").properties().forEach(e -> {
+            List<Property> props = new ArrayList<>();
+            e.getValue().path("data_map").properties().forEach(p -> props.add(new Property(p.getKey(),
+                    p.getValue().path("column_name").asText(), textOrNull(p.getValue(), "format"))));
+            streams.add(new StreamSpec(e.getKey(), props,
+                    Condition.listFromJson(e.getValue().get("conditions"), "column_name")));
+        });
+        List<TraitSpec> traits = new ArrayList<>();
+        doc.path("output_to_traits").properties().forEach(e -> {
+            Map<String, String> table = new LinkedHashMap<>();
+            e.getValue().path("transformation_table").properties()
+                    .forEach(t -> table.put(t.getKey(), t.getValue().asText()));
+            traits.add(new TraitSpec(e.getKey(), e.getValue().path("column_name").asText(),
+                    textOrNull(e.getValue(), "format"), table));
+        });
+        return new DatasetSpec(doc.path("id").asText(), options.path("upload_directory").asText(),
+                delimiter.isEmpty() ? ',' : delimiter.charAt(0), textOrNull(options, "header_row"),
+                options.path("replace_all_with_latest_file").asBoolean(false), sets, streams, traits);
+    }
+
+    private static String textOrNull(JsonNode n, String f) {
+        return n.hasNonNull(f) ? n.get(f).asText() : null;
+    }
+
+    /** Every column the mapping reads, with the JSON pointer of the field that names it (for error messages). */
+    public Map<String, String> referencedColumns() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (IdentitySet s : identitySets) {
+            s.columns().forEach((key, cols) -> {
+                for (int i = 0; i < cols.size(); i++) {
+                    String ptr = "/identity_sets/" + s.name() + "/" + key + (key.equals("house_number_and_street") ? "/" + i : "");
+                    out.putIfAbsent(cols.get(i), ptr);
+                }
+            });
+        }
+        for (StreamSpec st : streams) {
+            for (Property p : st.properties()) {
+                if (!"static_date_iso8601".equals(p.format())) {
+                    out.putIfAbsent(p.column(), "/output_to_streams/" + st.name() + "/data_map/" + p.name() + "/column_name");
+                }
+            }
+            for (int i = 0; i < st.conditions().size(); i++) {
+                out.putIfAbsent(st.conditions().get(i).field(),
+                        "/output_to_streams/" + st.name() + "/conditions/" + i + "/column_name");
+            }
+        }
+        for (TraitSpec t : traits) out.putIfAbsent(t.column(), "/output_to_traits/" + t.name() + "/column_name");
+        return out;
+    }
+}

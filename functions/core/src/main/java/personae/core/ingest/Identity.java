@@ -1,0 +1,123 @@
+package personae.core.ingest;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Identity normalization: the keys under which two rows are the same person. A person is matched by any of
+ * <ul>
+ *   <li>email: lower-cased, trimmed, plus-address removed, SHA-256 (the same key as a mapped {@code email_hash});</li>
+ *   <li>phone: E.164 (US numbers by default);</li>
+ *   <li>name + address: first and last name, street and 5-digit postcode, case and spacing folded and common street
+ *       suffixes abbreviated.</li>
+ * </ul>
+ */
+public final class Identity {
+
+    /** The IdentitySet keys of the v1 API, in the order Personae writes them as output columns. */
+    public static final List<String> FIELDS = List.of("email", "email_hash", "person_first_name", "person_last_name",
+            "person_full_name", "house_number_and_street", "city", "state", "postcode", "freeform_address", "phone");
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern NOT_WORD = Pattern.compile("[^a-z0-9 ]");
+    private static final Map<String, String> STREET_WORDS = Map.ofEntries(
+            Map.entry("street", "st"), Map.entry("avenue", "ave"), Map.entry("road", "rd"),
+            Map.entry("drive", "dr"), Map.entry("lane", "ln"), Map.entry("boulevard", "blvd"),
+            Map.entry("court", "ct"), Map.entry("place", "pl"), Map.entry("terrace", "ter"),
+            Map.entry("circle", "cir"), Map.entry("highway", "hwy"), Map.entry("parkway", "pkwy"),
+            Map.entry("apartment", "apt"), Map.entry("suite", "ste"), Map.entry("north", "n"),
+            Map.entry("south", "s"), Map.entry("east", "e"), Map.entry("west", "w"));
+
+    private Identity() {}
+
+    /** Lower-cased, trimmed, with any {@code +tag} removed from the local part; null when not an email. */
+    public static String normalizeEmail(String raw) {
+        if (raw == null) return null;
+        String e = raw.trim().toLowerCase(Locale.ROOT);
+        int at = e.lastIndexOf('@');
+        if (at <= 0 || at == e.length() - 1) return null;
+        String local = e.substring(0, at);
+        int plus = local.indexOf('+');
+        if (plus > 0) local = local.substring(0, plus);
+        return local + e.substring(at);
+    }
+
+    /** SHA-256 hex of the normalized email (the v1 {@code email_hash} definition). */
+    public static String emailHash(String normalizedEmail) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * E.164 form ({@code +16175550134}); null when the cell holds no plausible phone number. Ten-digit and
+     * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser.
+     */
+    public static String normalizePhone(String raw) {
+        if (raw == null || raw.isBlank()) return null;
+        String s = raw.trim();
+        StringBuilder digits = new StringBuilder(16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') digits.append(c);
+            else if (Character.isLetter(c)) return parseWithLibrary(s);
+        }
+        boolean plus = s.startsWith("+");
+        if (!plus && digits.length() == 10) return "+1" + digits;
+        if (digits.length() == 11 && digits.charAt(0) == '1') return "+" + digits;
+        return parseWithLibrary(s);
+    }
+
+    private static String parseWithLibrary(String s) {
+        try {
+            var n = PHONES.parse(s, "US");
+            if (!PHONES.isPossibleNumber(n)) return null;
+            return PHONES.format(n, PhoneNumberUtil.PhoneNumberFormat.E164);
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    /** Lower-case words separated by single spaces, punctuation dropped. */
+    public static String fold(String raw) {
+        if (raw == null) return "";
+        String s = NOT_WORD.matcher(raw.toLowerCase(Locale.ROOT).replace('.', ' ').replace(',', ' ')).replaceAll("");
+        return SPACES.matcher(s.trim()).replaceAll(" ");
+    }
+
+    /** A street line with suffixes and directions abbreviated ("12 North Main Street" = "12 n main st"). */
+    public static String normalizeStreet(String raw) {
+        String folded = fold(raw);
+        if (folded.isEmpty()) return folded;
+        String[] words = folded.split(" ");
+        StringBuilder b = new StringBuilder(folded.length());
+        for (String w : words) {
+            if (b.length() > 0) b.append(' ');
+            b.append(STREET_WORDS.getOrDefault(w, w));
+        }
+        return b.toString();
+    }
+
+    /** The first five digits of a postcode, left-padded with zeros ("2139" = "02139"); null when none. */
+    public static String normalizePostcode(String raw) {
+        if (raw == null) return null;
+        String s = raw.trim();
+        int dash = s.indexOf('-');
+        if (dash > 0) s = s.substring(0, dash);
+        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(Character::isDigit)) return null;
+        return "0".repeat(5 - s.length()) + s;
+    }
+}

@@ -1,0 +1,229 @@
+package personae.core.trait;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import personae.core.ingest.DatasetManifest;
+import personae.core.ingest.DatasetManifest.StreamInfo;
+import personae.core.persona.Feature;
+import personae.core.persona.Feature.Kind;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Trait enrichment: behavioural traits per person from the dataset's events (recency, frequency, tenure, total and
+ * average value when {@code value} is mapped, product mix when {@code product} is mapped), plus the first-party traits
+ * of {@code output_to_traits}. Recency is measured against the dataset's latest event, so a rebuild of the same data
+ * gives the same traits.
+ */
+public final class TraitEnricher {
+
+    /** Products with their own share trait, most frequent first; the rest only count toward frequency. */
+    public static final int MAX_PRODUCTS = 8;
+    private static final double DAY = 86_400.0;
+
+    private TraitEnricher() {}
+
+    /** What traits.json holds: the clustering features and every column of traits.csv after person_id. */
+    public record TraitColumns(List<Feature> features, List<String> columns) {}
+
+    /**
+     * @param events opens a stream's events file by stream name
+     * @param firstParty the first_party_traits.csv stream
+     */
+    public static TraitColumns enrich(DatasetManifest manifest, Function<String, InputStream> events,
+                                      InputStream firstParty, OutputStream traitsCsv) {
+        int people = manifest.people();
+        long reference = manifest.streams().values().stream().mapToLong(StreamInfo::maxTime).max()
+                .orElse(Long.MIN_VALUE);
+        List<Feature> features = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (var e : manifest.streams().entrySet()) {
+            streamTraits(e.getKey(), e.getValue(), events.apply(e.getKey()), people, reference, features, values);
+        }
+        List<String> textColumns = new ArrayList<>();
+        String[][] text = firstPartyTraits(manifest, firstParty, people, features, values, textColumns);
+        List<String> columns = new ArrayList<>();
+        features.forEach(f -> columns.add(f.name()));
+        columns.addAll(textColumns);
+        write(traitsCsv, people, columns, values, text);
+        return new TraitColumns(features, columns);
+    }
+
+    private static void streamTraits(String stream, StreamInfo info, InputStream in, int people, long reference,
+                                     List<Feature> features, List<double[]> values) {
+        boolean dated = info.minTime() != Long.MIN_VALUE;
+        boolean hasValue = info.properties().contains("value");
+        List<String> products = info.productCounts().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(MAX_PRODUCTS).map(Map.Entry::getKey).toList();
+        Map<String, Integer> productIndex = new HashMap<>();
+        for (int i = 0; i < products.size(); i++) productIndex.put(products.get(i), i);
+
+        double[] frequency = new double[people];
+        double[] first = filled(people, Double.NaN);
+        double[] last = filled(people, Double.NaN);
+        double[] total = hasValue ? new double[people] : null;
+        double[] valued = hasValue ? new double[people] : null;
+        double[][] productEvents = new double[products.size()][people];
+
+        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            int valueCol = p.getHeaderMap().getOrDefault("value", -1);
+            int productCol = p.getHeaderMap().getOrDefault("product", -1);
+            for (CSVRecord r : p) {
+                int person = Integer.parseInt(r.get(0));
+                frequency[person]++;
+                String t = r.get(1);
+                if (!t.isEmpty()) {
+                    double ts = Long.parseLong(t);
+                    if (Double.isNaN(first[person]) || ts < first[person]) first[person] = ts;
+                    if (Double.isNaN(last[person]) || ts > last[person]) last[person] = ts;
+                }
+                if (valueCol >= 0 && !r.get(valueCol).isEmpty()) {
+                    total[person] += Double.parseDouble(r.get(valueCol));
+                    valued[person]++;
+                }
+                if (productCol >= 0) {
+                    Integer k = productIndex.get(r.get(productCol));
+                    if (k != null) productEvents[k][person]++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        if (dated) {
+            double[] recency = new double[people];
+            for (int i = 0; i < people; i++) recency[i] = Double.isNaN(last[i]) ? Double.NaN : (reference - last[i]) / DAY;
+            add(features, values, new Feature(stream + "_recency_days", Kind.RECENCY_DAYS, stream), recency);
+        }
+        for (int i = 0; i < people; i++) if (frequency[i] == 0) frequency[i] = Double.NaN;
+        add(features, values, new Feature(stream + "_frequency", Kind.FREQUENCY, stream), frequency);
+        if (dated) {
+            double[] tenure = new double[people];
+            for (int i = 0; i < people; i++) tenure[i] = Double.isNaN(first[i]) ? Double.NaN : (last[i] - first[i]) / DAY;
+            add(features, values, new Feature(stream + "_tenure_days", Kind.TENURE_DAYS, stream), tenure);
+        }
+        if (hasValue) {
+            double[] average = new double[people];
+            for (int i = 0; i < people; i++) {
+                average[i] = valued[i] == 0 ? Double.NaN : total[i] / valued[i];
+                if (Double.isNaN(frequency[i])) total[i] = Double.NaN;
+            }
+            add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);
+            add(features, values, new Feature(stream + "_average_value", Kind.AVERAGE_VALUE, stream), average);
+        }
+        for (int k = 0; k < products.size(); k++) {
+            double[] share = new double[people];
+            for (int i = 0; i < people; i++) {
+                share[i] = Double.isNaN(frequency[i]) ? Double.NaN : productEvents[k][i] / frequency[i];
+            }
+            add(features, values, new Feature(stream + "_product_share_" + slug(products.get(k)), Kind.PRODUCT_SHARE,
+                    products.get(k)), share);
+        }
+    }
+
+    /** Reads first-party traits: numeric ones become features, the others stay text columns. */
+    private static String[][] firstPartyTraits(DatasetManifest manifest, InputStream in, int people,
+                                               List<Feature> features, List<double[]> values,
+                                               List<String> textColumns) {
+        List<String> names = manifest.traits();
+        String[][] text = new String[names.size()][people];
+        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            for (CSVRecord r : p) {
+                int person = Integer.parseInt(r.get(0));
+                for (int t = 0; t < names.size(); t++) text[t][person] = r.get(t + 1);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String[]> kept = new ArrayList<>();
+        for (int t = 0; t < names.size(); t++) {
+            double[] numbers = numeric(text[t]);
+            if (numbers != null) {
+                add(features, values, new Feature(names.get(t), Kind.USER_DEFINED, names.get(t)), numbers);
+            } else {
+                kept.add(text[t]);
+                textColumns.add(names.get(t));
+            }
+        }
+        return kept.toArray(String[][]::new);
+    }
+
+    private static double[] numeric(String[] cells) {
+        double[] out = new double[cells.length];
+        boolean any = false;
+        for (int i = 0; i < cells.length; i++) {
+            String s = cells[i];
+            if (s == null || s.isEmpty()) {
+                out[i] = Double.NaN;
+                continue;
+            }
+            try {
+                out[i] = Double.parseDouble(s);
+                any = true;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return any ? out : null;
+    }
+
+    private static void write(OutputStream os, int people, List<String> columns, List<double[]> values,
+                              String[][] text) {
+        List<String> header = new ArrayList<>();
+        header.add("person_id");
+        header.addAll(columns);
+        try (CSVPrinter out = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16),
+                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get())) {
+            for (int p = 0; p < people; p++) {
+                out.print(p);
+                for (double[] v : values) out.print(Double.isNaN(v[p]) ? "" : number(v[p]));
+                for (String[] t : text) out.print(t[p] == null ? "" : t[p]);
+                out.println();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String number(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e15) return Long.toString((long) x);
+        return String.format(Locale.ROOT, "%.4f", x);
+    }
+
+    private static void add(List<Feature> features, List<double[]> values, Feature f, double[] v) {
+        features.add(f);
+        values.add(v);
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** A product name as it appears in a trait name: lower-case letters, digits and underscores. */
+    public static String slug(String s) {
+        String out = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        return out.isEmpty() ? "other" : out;
+    }
+}
