@@ -4,7 +4,7 @@
 # All functions share ONE shaded jar (functions/handlers, classifier "lambda"). It is a file target
 # with the Maven sources as prerequisites, so make builds it once and every build-<LogicalId> target
 # only unzips it into $(ARTIFACTS_DIR). Recommended:
-#     sam build --build-in-source          # builds the jar once, in this tree
+#     sam build --build-in-source          # builds the jar once, in this tree (samconfig.toml sets it)
 # or  make jar && sam build                # SAM's scratch copies then find an up-to-date jar
 # (Do not use `sam build --parallel` without one of the two: parallel scratch builds would each run Maven.)
 
