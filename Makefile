@@ -6,7 +6,7 @@
 # only unzips it into $(ARTIFACTS_DIR). Recommended:
 #     sam build --build-in-source          # builds the jar once, in this tree (samconfig.toml sets it)
 # or  make jar && sam build                # SAM's scratch copies then find an up-to-date jar
-# (Do not use `sam build --parallel` without one of the two: parallel scratch builds would each run Maven.)
+# (Run `make jar` first if you use `sam build --parallel`: concurrent targets would otherwise each start Maven.)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
