@@ -1,0 +1,56 @@
+package personae.core.api;
+
+import personae.core.Services;
+import personae.core.api.Router.Call;
+import personae.core.pipeline.Keys;
+import personae.core.resource.Json;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources;
+import personae.core.resource.Resources.Stored;
+import personae.core.resource.Status;
+
+import java.io.InputStream;
+
+/**
+ * {@code GET /v1/targets/{id}/download.csv}: the CSV in the body (as Faraday's tutorial curl expects, no -L), or,
+ * above the inline limit, a 302 to a presigned URL of the same file. A target still building is waited for briefly.
+ */
+final class Downloads {
+
+    private final Services services;
+    private final Resources resources;
+
+    Downloads(Services services) {
+        this.services = services;
+        this.resources = services.resources();
+    }
+
+    ApiResponse download(Call c) throws InterruptedException {
+        String id = c.param("id");
+        Stored t = resources.require(c.account(), ResourceType.TARGETS, id);
+        long deadline = System.nanoTime() + services.settings().downloadWait().toNanos();
+        while (t.status() != Status.READY && t.status() != Status.ERROR && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            t = resources.require(c.account(), ResourceType.TARGETS, id);
+        }
+        if (t.status() == Status.ERROR) {
+            throw ApiError.conflict("Target " + id + " failed to build: " + Json.text(t.doc(), "status_error"));
+        }
+        if (t.status() != Status.READY) {
+            throw ApiError.conflict("Target " + id + " is still building (status " + t.status().wire()
+                    + "); try again in a few seconds");
+        }
+        String key = Keys.targetOutput(c.account(), id);
+        long size = services.blobs().head(key).map(b -> b.size()).orElse(0L);
+        if (size > services.settings().inlineDownloadLimit()) {
+            return ApiResponse.redirect(services.blobs().presignGet(key, services.settings().presignTtl()).toString());
+        }
+        boolean gzip = t.doc().path("options").path("gzip").asBoolean(false);
+        ApiResponse r = new ApiResponse(200, PersonaeApi.csvHeaders(), out -> {
+            try (InputStream in = services.blobs().open(key)) {
+                in.transferTo(out);
+            }
+        });
+        return gzip ? r.withHeader("Content-Encoding", "gzip") : r;
+    }
+}

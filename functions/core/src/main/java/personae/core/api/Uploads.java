@@ -1,0 +1,225 @@
+package personae.core.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Services;
+import personae.core.api.Router.Call;
+import personae.core.ingest.CsvFiles;
+import personae.core.ingest.CsvProblem;
+import personae.core.pipeline.Keys;
+import personae.core.port.BlobStore;
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.Json;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources;
+import personae.core.resource.Resources.Stored;
+import personae.core.resource.Status;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Uploads: files stream to the blob store as they arrive (any size), with their MD5 and size recorded as metadata.
+ * CSV files are checked while they stream; a malformed file is kept (nothing the user sent is lost) and answered with a
+ * 400 naming the line and column. Every dataset reading the directory rebuilds.
+ */
+public final class Uploads {
+
+    private final Services services;
+    private final Resources resources;
+
+    public Uploads(Services services) {
+        this.services = services;
+        this.resources = services.resources();
+    }
+
+    ApiResponse list(Call c) {
+        return PersonaeApi.ok(resources.list(c.account(), ResourceType.UPLOADS).stream().map(this::view).toList());
+    }
+
+    ApiResponse upload(Call c) throws IOException {
+        String dir = c.param("directory");
+        String file = c.param("filename");
+        checkPath(dir, file);
+        long limit = services.settings().uploadBodyLimit();
+        String length = c.request().header("content-length");
+        if (limit >= 0 && length != null && Long.parseLong(length.trim()) > limit) {
+            throw new ApiError(413, "BAD_REQUEST", "The file is " + length.trim() + " bytes; the API accepts uploads up to "
+                    + limit + " bytes. Copy larger files into the upload folder instead: "
+                    + services.settings().dropFolder() + c.account() + "/" + dir + "/" + file
+                    + " (for example with 'aws s3 cp'); they are ingested the same way.");
+        }
+        String key = Keys.upload(c.account(), dir, file);
+        MessageDigest md5 = md5();
+        long[] size = new long[1];
+        CsvProblem problem = null;
+        try (OutputStream out = services.blobs().create(key);
+             InputStream tee = new Tee(new DigestInputStream(c.request().body(), md5), out, size)) {
+            problem = check(c.account(), dir, file, tee);
+            tee.transferTo(OutputStream.nullOutputStream());
+        }
+        record(c.account(), dir, file, size[0], HexFormat.of().formatHex(md5.digest()));
+        if (problem != null) {
+            throw ApiError.badRequest("The file was stored as " + dir + "/" + file + " (" + size[0] + " bytes) but is "
+                    + "not valid CSV, so datasets reading it will fail until it is replaced: " + problem.getMessage());
+        }
+        return ApiResponse.empty(200);
+    }
+
+    /**
+     * Registers a file that arrived in the upload folder directly (the S3 drop folder): records its size and MD5 and
+     * rebuilds the datasets reading its directory. Returns the CSV problem, if any, without throwing.
+     */
+    public String register(String account, String dir, String file) {
+        String key = Keys.upload(account, dir, file);
+        MessageDigest md5 = md5();
+        long[] size = new long[1];
+        CsvProblem problem;
+        try (InputStream tee = new Tee(new DigestInputStream(services.blobs().open(key), md5),
+                OutputStream.nullOutputStream(), size)) {
+            problem = check(account, dir, file, tee);
+            tee.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        record(account, dir, file, size[0], HexFormat.of().formatHex(md5.digest()));
+        return problem == null ? null : problem.getMessage();
+    }
+
+    ApiResponse download(Call c) {
+        String subpath = c.param("directory") + "/" + c.param("filename");
+        resources.require(c.account(), ResourceType.UPLOADS, subpath);
+        String key = Keys.upload(c.account(), c.param("directory"), c.param("filename"));
+        return new ApiResponse(200, Map.of("Content-Type", "application/octet-stream"), out -> {
+            try (InputStream in = services.blobs().open(key)) {
+                in.transferTo(out);
+            }
+        });
+    }
+
+    ApiResponse delete(Call c) {
+        String subpath = c.param("directory") + "/" + c.param("filename");
+        Stored s = resources.require(c.account(), ResourceType.UPLOADS, subpath);
+        services.blobs().delete(Keys.upload(c.account(), c.param("directory"), c.param("filename")));
+        resources.delete(s);
+        return ApiResponse.empty(204);
+    }
+
+    private static void checkPath(String dir, String file) {
+        Validation v = new Validation();
+        if (!Specs.DIRECTORY.matcher(dir).matches()) {
+            v.fail("/directory", "must match ^[A-Za-z0-9_][-A-Za-z0-9_]*$ (got '" + dir + "')", "pattern");
+        }
+        if (!Specs.FILENAME.matcher(file).matches()) {
+            v.fail("/filename", "must be letters, digits, - _ . ending in .csv, .txt, .gz, .bz2, .gpg or .pgp (got '"
+                    + file + "')", "pattern");
+        }
+        v.throwIfFailed();
+    }
+
+    /** Reads the whole file as CSV with the delimiter of a dataset on this directory (or the sniffed one). */
+    private CsvProblem check(String account, String dir, String file, InputStream in) throws IOException {
+        if (!CsvFiles.isReadable(file)) return null;
+        Stored dataset = resources.list(account, ResourceType.DATASETS).stream()
+                .filter(d -> dir.equals(Json.text(d.doc().path("options"), "upload_directory"))).findFirst().orElse(null);
+        String headerRow = dataset == null ? null : Json.text(dataset.doc().path("options"), "header_row");
+        String delimiter = dataset == null ? null : Json.text(dataset.doc().path("options"), "delimiter");
+        BufferedInputStream b = new BufferedInputStream(CsvFiles.decoded(dir + "/" + file, in), 1 << 16);
+        b.mark(1 << 16);
+        byte[] head = b.readNBytes(8192);
+        b.reset();
+        String firstLine = new String(head, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        char d = delimiter != null && !delimiter.isEmpty() ? delimiter.charAt(0)
+                : CsvFiles.sniffDelimiter(headerRow != null ? headerRow : firstLine);
+        try {
+            CsvFiles.read(dir + "/" + file, b, d, headerRow, h -> { }, r -> { });
+            return null;
+        } catch (CsvProblem p) {
+            return p;
+        }
+    }
+
+    private void record(String account, String dir, String file, long size, String md5) {
+        String subpath = dir + "/" + file;
+        ObjectNode fields = Json.object();
+        fields.put("subpath", subpath);
+        fields.put("file_size", size);
+        fields.put("md5_hash", md5);
+        resources.find(account, ResourceType.UPLOADS, subpath).ifPresent(resources::delete);
+        resources.create(account, ResourceType.UPLOADS, subpath, fields);
+        rebuildDatasetsOn(account, dir);
+    }
+
+    /** New data in a directory: every dataset reading it builds again. */
+    private void rebuildDatasetsOn(String account, String dir) {
+        for (Stored d : resources.list(account, ResourceType.DATASETS)) {
+            if (!dir.equals(Json.text(d.doc().path("options"), "upload_directory"))) continue;
+            if (d.status() != Status.READY && d.status() != Status.ERROR) continue; // a build is already on its way
+            resources.setStatus(account, ResourceType.DATASETS, d.id(), Status.NEW, null);
+            services.workflows().startBuild(new BuildRequest(account, ResourceType.DATASETS.wire(), d.id()));
+        }
+    }
+
+    private ObjectNode view(Stored s) {
+        ObjectNode v = Json.object();
+        v.put("subpath", Json.text(s.doc(), "subpath"));
+        v.set("file_size", s.doc().get("file_size"));
+        v.put("md5_hash", Json.text(s.doc(), "md5_hash"));
+        v.put("created_at", Json.text(s.doc(), "created_at"));
+        return v;
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies every byte read to {@code out} and counts them. */
+    private static final class Tee extends FilterInputStream {
+        private final OutputStream out;
+        private final long[] count;
+
+        Tee(InputStream in, OutputStream out, long[] count) {
+            super(in);
+            this.out = out;
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                out.write(b);
+                count[0]++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                out.write(buf, off, n);
+                count[0] += n;
+            }
+            return n;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}
