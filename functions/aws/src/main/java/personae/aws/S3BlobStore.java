@@ -56,9 +56,13 @@ public final class S3BlobStore implements BlobStore {
         return bucket;
     }
 
+    /**
+     * {@inheritDoc} The object appears when the stream is closed. A writer that fails half-way should call
+     * {@link Upload#abort()} instead of {@code close()}: closing always publishes what was written.
+     */
     @Override
-    public OutputStream create(String key) {
-        return new UploadStream(requireKey(key));
+    public Upload create(String key) {
+        return new Upload(requireKey(key));
     }
 
     @Override
@@ -116,7 +120,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Buffers one part; sends a single PutObject on close if it never filled, else uploads parts. */
-    private final class UploadStream extends OutputStream {
+    public final class Upload extends OutputStream {
         private final String key;
         private byte[] buf = new byte[8192];
         private int len;
@@ -124,7 +128,7 @@ public final class S3BlobStore implements BlobStore {
         private final List<CompletedPart> parts = new ArrayList<>();
         private boolean closed;
 
-        UploadStream(String key) {
+        private Upload(String key) {
             this.key = key;
         }
 
@@ -198,6 +202,17 @@ public final class S3BlobStore implements BlobStore {
                 closed = true;
                 buf = null;
             }
+        }
+
+        /**
+         * Discards this upload: nothing becomes visible and a started multipart upload is aborted. A later
+         * {@code close()} does nothing. Idempotent.
+         */
+        public void abort() {
+            if (closed) return;
+            closed = true;
+            buf = null;
+            if (uploadId != null) s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         }
 
         /** Aborts a started multipart upload so its parts do not linger (and cost). */

@@ -9,8 +9,15 @@ import java.util.UUID;
 final class LocalAws {
     private LocalAws() {}
 
-    static AwsEnvironment freshEnvironment(String prefix) {
+    private static boolean reported;
+
+    static synchronized AwsEnvironment freshEnvironment(String prefix) {
         Emulators emu = Emulators.shared();
+        if (!reported) {
+            reported = true;
+            System.out.println("[emulators] shared instance started in " + emu.startTime().toMillis() + " ms: s3="
+                    + emu.s3Endpoint() + " dynamodb=" + emu.dynamoDbEndpoint());
+        }
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         AwsEnvironment env = AwsEnvironment.forEndpoints(emu.s3Endpoint(), emu.dynamoDbEndpoint(),
                 prefix + "-" + suffix, prefix + "-" + suffix, Region.US_EAST_1);

@@ -159,6 +159,27 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void abortPublishesNothing() throws IOException {
+        S3BlobStore s3store = (S3BlobStore) store;
+        S3BlobStore.Upload small = s3store.create("aborted/small");
+        small.write(new byte[10]);
+        small.abort();
+        small.close();
+        assertTrue(store.head("aborted/small").isEmpty());
+
+        S3BlobStore.Upload big = s3store.create("aborted/big");
+        big.write(new byte[S3BlobStore.PART_SIZE + 1]); // one part sent
+        assertEquals(1, env.s3().listMultipartUploads(b -> b.bucket(env.bucket())).uploads().stream()
+                .filter(u -> u.key().equals("aborted/big")).count(), "multipart upload started");
+        big.abort();
+        big.close();
+        assertThrows(IOException.class, () -> big.write(1));
+        assertTrue(store.head("aborted/big").isEmpty());
+        assertTrue(env.s3().listMultipartUploads(b -> b.bucket(env.bucket())).uploads().stream()
+                .noneMatch(u -> u.key().equals("aborted/big")), "multipart upload aborted");
+    }
+
+    @Test
     void writeToMissingBucketFailsOnClose() {
         BlobStore nowhere = new S3BlobStore(env.s3(), env.presigner(), "no-such-bucket-personae");
         assertThrows(IOException.class, () -> {

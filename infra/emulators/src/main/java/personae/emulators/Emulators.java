@@ -48,8 +48,7 @@ public final class Emulators implements AutoCloseable {
 
     private final Path dataDir;
     private final boolean persistent;
-    private final Server jetty;
-    private final LocalDynamoDBServerHandler dynamoHandler;
+    private final DynamoParts dynamo;
     private final S3MockApplication s3mock;
     private final URI dynamoDbEndpoint;
     private final URI s3Endpoint;
@@ -59,10 +58,9 @@ public final class Emulators implements AutoCloseable {
     private Emulators(Path dataDir, boolean persistent, DynamoParts dynamo, S3MockApplication s3mock, Duration startTime) {
         this.dataDir = dataDir;
         this.persistent = persistent;
-        this.jetty = dynamo.jetty;
-        this.dynamoHandler = dynamo.handler;
+        this.dynamo = dynamo;
         this.s3mock = s3mock;
-        this.dynamoDbEndpoint = URI.create("http://" + LOOPBACK + ":" + dynamo.port);
+        this.dynamoDbEndpoint = URI.create("http://" + LOOPBACK + ":" + dynamo.port());
         this.s3Endpoint = URI.create("http://" + LOOPBACK + ":" + s3mock.getHttpPort());
         this.startTime = startTime;
     }
@@ -88,7 +86,9 @@ public final class Emulators implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CompletableFuture<DynamoParts> dynamo = CompletableFuture.supplyAsync(() -> startDynamo(persistent, ddbDir));
+        // DynamoDB Local's setup (sqlite, native library) runs beside S3Mock's Spring start; its Jetty connector is
+        // opened afterwards, once Spring has (re)configured Logback, so Jetty's start-up INFO lines stay quiet.
+        CompletableFuture<DynamoParts> dynamo = CompletableFuture.supplyAsync(() -> prepareDynamo(persistent, ddbDir));
         S3MockApplication s3;
         try {
             s3 = startS3Mock(s3Root, persistent);
@@ -98,10 +98,10 @@ public final class Emulators implements AutoCloseable {
         }
         DynamoParts parts;
         try {
-            parts = dynamo.join();
-        } catch (CompletionException e) {
+            parts = dynamo.join().start();
+        } catch (RuntimeException e) {
             s3.stop();
-            throw e.getCause() instanceof RuntimeException re ? re : e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException re ? re : e;
         }
         return new Emulators(abs, persistent, parts, s3, Duration.ofNanos(System.nanoTime() - t0));
     }
@@ -159,7 +159,7 @@ public final class Emulators implements AutoCloseable {
             failure = e;
         }
         try {
-            new DynamoParts(jetty, dynamoHandler, 0).stop();
+            dynamo.stop();
         } catch (RuntimeException e) {
             if (failure == null) failure = e; else failure.addSuppressed(e);
         }
@@ -173,7 +173,21 @@ public final class Emulators implements AutoCloseable {
         if (failure != null) throw failure;
     }
 
-    private record DynamoParts(Server jetty, LocalDynamoDBServerHandler handler, int port) {
+    private record DynamoParts(Server jetty, ServerConnector connector, LocalDynamoDBServerHandler handler) {
+        int port() {
+            return connector.getLocalPort();
+        }
+
+        DynamoParts start() {
+            try {
+                jetty.start();
+            } catch (Exception e) {
+                handler.close();
+                throw new IllegalStateException("DynamoDB Local's Jetty did not start", e);
+            }
+            return this;
+        }
+
         void stop() {
             try {
                 jetty.stop();
@@ -189,7 +203,7 @@ public final class Emulators implements AutoCloseable {
      * DynamoDB Local's ServerRunner / DynamoDBProxyServer create `new Server(port)`, which binds 0.0.0.0. The same
      * handler chain is built here on a connector bound to the loopback address, port 0.
      */
-    private static DynamoParts startDynamo(boolean persistent, Path ddbDir) {
+    private static DynamoParts prepareDynamo(boolean persistent, Path ddbDir) {
         LocalDynamoDBServerHandler handler;
         try {
             // same arguments as ServerRunner: (port unused, inMemory, dbPath, sharedDb, delayTransientStatuses)
@@ -204,13 +218,7 @@ public final class Emulators implements AutoCloseable {
         connector.setPort(0);
         jetty.addConnector(connector);
         jetty.setHandler(new DynamoDBProxyServer(0, handler).setUpHandler(handler)); // proxy never started
-        try {
-            jetty.start();
-        } catch (Exception e) {
-            handler.close();
-            throw new IllegalStateException("DynamoDB Local's Jetty did not start", e);
-        }
-        return new DynamoParts(jetty, handler, connector.getLocalPort());
+        return new DynamoParts(jetty, connector, handler);
     }
 
     private static S3MockApplication startS3Mock(Path root, boolean persistent) {
@@ -222,7 +230,9 @@ public final class Emulators implements AutoCloseable {
         props.put("spring.main.sources", S3MockLoopback.class.getName());
         props.put("com.adobe.testing.s3mock.store.root", root.toString());
         props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", persistent);
-        props.put(S3MockApplication.PROP_SILENT, true);
+        props.put(S3MockApplication.PROP_SILENT, true); // logging.level.root=WARN
+        // Spring resets Logback when it starts: keep the other emulator's loggers quiet through that too
+        for (String name : QUIET_LOGGERS) props.put("logging.level." + name, "WARN");
         return S3MockApplication.start(props);
     }
 
