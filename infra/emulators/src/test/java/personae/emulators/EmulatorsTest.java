@@ -1,0 +1,134 @@
+package personae.emulators;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class EmulatorsTest {
+    static final StaticCredentialsProvider CREDS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy"));
+
+    static S3Client s3(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDS)
+                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    static DynamoDbClient ddb(URI endpoint) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDS)
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    static Path freshDir(String prefix) throws Exception {
+        return Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+    }
+
+    static Map<String, Object> memory() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        String rss = "?";
+        try {
+            rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.replaceAll("\\D", "")).findFirst().map(kb -> String.valueOf(Long.parseLong(kb) >> 10)).orElse("?");
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return Map.of("heapUsedMiB", (rt.totalMemory() - rt.freeMemory()) >> 20, "rssMiB", rss);
+    }
+
+    @Test
+    void persistentDataSurvivesRestart() throws Exception {
+        Path dir = freshDir("emu-persist-");
+        try (Emulators emu = Emulators.start(dir, true)) {
+            System.out.println("[emulators] persistent start in " + emu.startTime().toMillis() + " ms, s3="
+                    + emu.s3Endpoint() + " dynamodb=" + emu.dynamoDbEndpoint() + " " + memory());
+            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+                s3.createBucket(b -> b.bucket("kept"));
+                s3.putObject(b -> b.bucket("kept").key("a/b.txt"), RequestBody.fromString("hello across restarts"));
+                ddb.createTable(t -> t.tableName("kept")
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                                .attributeType(ScalarAttributeType.S).build())
+                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
+                ddb.putItem(p -> p.tableName("kept").item(Map.of("pk", AttributeValue.fromS("k1"),
+                        "v", AttributeValue.fromS("value"))));
+            }
+        }
+        assertTrue(Files.exists(dir.resolve("dynamodb/shared-local-instance.db")), "DynamoDB Local db file on disk");
+
+        try (Emulators emu = Emulators.start(dir, true)) {
+            System.out.println("[emulators] persistent restart in " + emu.startTime().toMillis() + " ms");
+            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+                assertEquals(List.of("kept"), s3.listBuckets().buckets().stream().map(Bucket::name).toList());
+                assertEquals("hello across restarts",
+                        s3.getObjectAsBytes(b -> b.bucket("kept").key("a/b.txt")).asUtf8String());
+                assertEquals(List.of("kept"), ddb.listTables().tableNames());
+                Map<String, AttributeValue> item = ddb.getItem(g -> g.tableName("kept")
+                        .key(Map.of("pk", AttributeValue.fromS("k1")))).item();
+                assertEquals("value", item.get("v").s());
+            }
+        }
+    }
+
+    @Test
+    void nonPersistentStartsEmptyAndCleansUp() throws Exception {
+        Path dir = freshDir("emu-mem-");
+        try (Emulators emu = Emulators.start(dir, false)) {
+            System.out.println("[emulators] in-memory start in " + emu.startTime().toMillis() + " ms " + memory());
+            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+                assertTrue(s3.listBuckets().buckets().isEmpty());
+                assertThrows(NoSuchBucketException.class, () -> s3.headBucket(b -> b.bucket("nothing")));
+                s3.createBucket(b -> b.bucket("tmp"));
+                s3.putObject(b -> b.bucket("tmp").key("x"), RequestBody.fromString("x"));
+                assertEquals(1, s3.listObjectsV2(b -> b.bucket("tmp")).keyCount());
+                assertTrue(ddb.listTables().tableNames().isEmpty());
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("dynamodb")), "in-memory DynamoDB writes no db folder");
+        assertFalse(Files.exists(dir.resolve("s3")), "non-persistent S3 store removed on close");
+        try (Emulators emu = Emulators.start(dir, false);
+             S3Client s3 = s3(emu.s3Endpoint())) {
+            assertTrue(s3.listBuckets().buckets().isEmpty(), "non-persistent restart starts with no bucket");
+        }
+    }
+
+    @Test
+    void listensOnLoopbackOnly() throws Exception {
+        assumeTrue(Listeners.supported(), "needs Linux /proc");
+        Emulators emu = Emulators.shared();
+        assertSame(emu, Emulators.shared());
+        List<InetSocketAddress> listening = Listeners.ofThisProcess();
+        System.out.println("[emulators] this JVM listens on " + listening);
+        Set<Integer> ports = listening.stream().map(InetSocketAddress::getPort).collect(Collectors.toSet());
+        assertTrue(ports.contains(emu.s3Endpoint().getPort()), "S3Mock http port is seen: " + listening);
+        assertTrue(ports.contains(emu.dynamoDbEndpoint().getPort()), "DynamoDB port is seen: " + listening);
+        assertTrue(listening.size() >= 3, "S3Mock https + http and DynamoDB: " + listening);
+        for (InetSocketAddress a : listening) {
+            assertTrue(a.getAddress().isLoopbackAddress(), "listening beyond loopback: " + a);
+        }
+    }
+}
