@@ -1,0 +1,56 @@
+package personae.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import personae.core.Services;
+import personae.core.api.ApiRequest;
+import personae.core.api.ApiResponse;
+import personae.core.api.PersonaeApi;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** API Gateway HTTP API (payload 2.0) -> the v1 API. Translates the event and the response, nothing more. */
+public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final PersonaeApi api;
+
+    public ApiHandler() {
+        this(LambdaServices.get());
+    }
+
+    public ApiHandler(Services services) {
+        this.api = new PersonaeApi(services);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiResponse r = api.handle(toRequest(event));
+        byte[] body = r.bodyBytes();
+        String type = r.headers().getOrDefault("Content-Type", "");
+        boolean text = (type.startsWith("application/json") || type.startsWith("text/"))
+                && !r.headers().containsKey("Content-Encoding");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(r.status())
+                .withHeaders(r.headers())
+                .withBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(!text)
+                .build();
+    }
+
+    static ApiRequest toRequest(APIGatewayV2HTTPEvent e) {
+        Map<String, String> headers = new HashMap<>(e.getHeaders() == null ? Map.of() : e.getHeaders());
+        byte[] body = e.getBody() == null ? new byte[0]
+                : e.getIsBase64Encoded() ? Base64.getDecoder().decode(e.getBody())
+                : e.getBody().getBytes(StandardCharsets.UTF_8);
+        headers.put("content-length", Long.toString(body.length));
+        String method = e.getRequestContext() != null && e.getRequestContext().getHttp() != null
+                ? e.getRequestContext().getHttp().getMethod() : "GET";
+        String path = e.getRawPath() != null ? e.getRawPath() : e.getRequestContext().getHttp().getPath();
+        return ApiRequest.of(method, path, headers, body);
+    }
+}

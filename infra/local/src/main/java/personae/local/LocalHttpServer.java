@@ -1,0 +1,91 @@
+package personae.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import personae.core.api.ApiRequest;
+import personae.core.api.ApiResponse;
+import personae.core.api.PersonaeApi;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The v1 API over HTTP on 127.0.0.1, for the local runtime: request bodies stream into the API (uploads of any size go
+ * straight to storage) and response bodies stream out (CSV downloads are not buffered).
+ */
+final class LocalHttpServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private LocalHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    static LocalHttpServer start(int port, PersonaeApi api) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "personae-http");
+                t.setDaemon(true);
+                return t;
+            });
+            server.setExecutor(executor);
+            server.createContext("/", exchange -> serve(api, exchange));
+            server.start();
+            return new LocalHttpServer(server, executor);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (set PERSONAE_PORT to another port)", e);
+        }
+    }
+
+    private static void serve(PersonaeApi api, HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
+            ApiRequest request = new ApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    headers, exchange.getRequestBody());
+            ApiResponse response = api.handle(request);
+            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            boolean noBody = response.status() == 204 || response.status() == 302
+                    || exchange.getRequestMethod().equals("HEAD");
+            if (noBody) {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
+            byte[] small = null;
+            if (response.headers().getOrDefault("Content-Type", "").startsWith("application/json")) {
+                small = response.bodyBytes();
+            }
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            if (small != null) {
+                exchange.sendResponseHeaders(response.status(), small.length == 0 ? -1 : small.length);
+                if (small.length > 0) exchange.getResponseBody().write(small);
+            } else {
+                exchange.sendResponseHeaders(response.status(), 0); // chunked: streams any size
+                try (OutputStream out = exchange.getResponseBody()) {
+                    response.body().writeTo(out);
+                }
+            }
+        }
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,190 @@
+package personae.local;
+
+import personae.aws.AwsEnvironment;
+import personae.aws.DynamoMetadataStore;
+import personae.core.Services;
+import personae.core.api.PersonaeApi;
+import personae.core.port.WorkflowStarter;
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources;
+import personae.core.resource.Status;
+import personae.emulators.Emulators;
+import personae.handlers.step.BuildCohortHandler;
+import personae.handlers.step.CheckInputsHandler;
+import personae.handlers.step.ClusterPersonasHandler;
+import personae.handlers.step.EnrichTraitsHandler;
+import personae.handlers.step.IngestDatasetHandler;
+import personae.handlers.step.MarkErrorHandler;
+import personae.handlers.step.MarkReadyHandler;
+import personae.handlers.step.MaterializeScopeHandler;
+import personae.handlers.step.NamePersonasHandler;
+import personae.handlers.step.PublishTargetHandler;
+import personae.handlers.step.StepHandler;
+import personae.local.statemachine.StateMachineRunner;
+import personae.local.statemachine.TaskFunction;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Personae on one machine, no AWS account and no Docker: DynamoDB Local and S3Mock in-process on 127.0.0.1, the same
+ * AWS adapters and handler classes as on Lambda, the v1 API on a loopback HTTP server, and the very state machine
+ * definition {@code template.yaml} deploys, run in-process.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalRuntime.class.getName());
+
+    /** The local account every key of the local runtime acts for. */
+    public static final String ACCOUNT = "local";
+    public static final String BUCKET = "personae-local";
+    public static final String TABLE = "personae";
+
+    /** The step handlers, by the name their ARN placeholder carries ({@code ${CheckInputsFunctionArn}}). */
+    private static final Map<String, Function<Services, StepHandler>> STEPS = new LinkedHashMap<>();
+
+    static {
+        STEPS.put("CheckInputs", CheckInputsHandler::new);
+        STEPS.put("IngestDataset", IngestDatasetHandler::new);
+        STEPS.put("EnrichTraits", EnrichTraitsHandler::new);
+        STEPS.put("BuildCohort", BuildCohortHandler::new);
+        STEPS.put("ClusterPersonas", ClusterPersonasHandler::new);
+        STEPS.put("NamePersonas", NamePersonasHandler::new);
+        STEPS.put("MaterializeScope", MaterializeScopeHandler::new);
+        STEPS.put("PublishTarget", PublishTargetHandler::new);
+        STEPS.put("MarkReady", MarkReadyHandler::new);
+        STEPS.put("MarkError", MarkErrorHandler::new);
+    }
+
+    /** Where and how to run. */
+    public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale) {
+        public static Config fromEnvironment(Map<String, String> env) {
+            int port = Integer.parseInt(env.getOrDefault("PERSONAE_PORT", "8080"));
+            Path dir = Path.of(env.getOrDefault("PERSONAE_DATA_DIR", ".personae")).toAbsolutePath();
+            String key = env.get("PERSONAE_API_KEY");
+            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25);
+        }
+    }
+
+    private final Emulators emulators;
+    private final AwsEnvironment aws;
+    private final StateMachineRunner runner;
+    private final LocalHttpServer server;
+    private final Services services;
+    private final String apiKey;
+
+    private LocalRuntime(Config config) {
+        long t0 = System.nanoTime();
+        emulators = Emulators.start(config.dataDir(), config.persistent());
+        aws = AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), BUCKET, TABLE,
+                Region.US_EAST_1);
+        try {
+            aws.s3().createBucket(b -> b.bucket(BUCKET));
+        } catch (BucketAlreadyOwnedByYouException alreadyThere) {
+            // state from an earlier run
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 409) throw e;
+        }
+        DynamoMetadataStore.createTable(aws.dynamoDb(), TABLE);
+
+        StateMachineRunner[] runnerRef = new StateMachineRunner[1];
+        WorkflowStarter starter = request -> runnerRef[0].start(Map.of("account", request.account(),
+                "kind", request.kind(), "id", request.id()));
+        services = new Services(aws.metadataStore(), aws.blobStore(), starter, Clock.systemUTC(),
+                Services.Settings.local());
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        Map<String, TaskFunction> tasks = new LinkedHashMap<>();
+        STEPS.forEach((name, make) -> {
+            StepHandler handler = make.apply(services);
+            substitutions.put(name + "FunctionArn", "local:" + name);
+            tasks.put("local:" + name, input -> handler.handleRequest(input, null));
+        });
+        runner = new StateMachineRunner(StateMachineRunner.loadDefinition(StateMachineRunner.DEFINITION_RESOURCE),
+                substitutions, tasks, config.waitScale());
+        runnerRef[0] = runner;
+        runner.onTransition((execution, state) -> LOG.fine(() -> execution + " -> " + state));
+
+        apiKey = config.apiKey() != null ? config.apiKey() : storedOrNewKey(config.dataDir());
+        PersonaeApi.ensureAccount(services, ACCOUNT, "Local account", apiKey);
+        resumeUnfinishedBuilds();
+        server = LocalHttpServer.start(config.port(), new PersonaeApi(services));
+        LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    public static LocalRuntime start(Config config) {
+        return new LocalRuntime(config);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    /** Builds interrupted by a stop start again, from their first step. */
+    private void resumeUnfinishedBuilds() {
+        Resources resources = services.resources();
+        for (ResourceType t : ResourceType.values()) {
+            if (!t.isBuilt()) continue;
+            for (var s : resources.list(ACCOUNT, t)) {
+                if (s.status() != Status.READY && s.status() != Status.ERROR) {
+                    services.workflows().startBuild(new BuildRequest(ACCOUNT, t.wire(), s.id()));
+                }
+            }
+        }
+    }
+
+    private static String storedOrNewKey(Path dataDir) {
+        Path file = dataDir.resolve("api-key");
+        try {
+            if (Files.exists(file)) return Files.readString(file).trim();
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String key = "pk_local_" + HexFormat.of().formatHex(random);
+            Files.createDirectories(dataDir);
+            Files.writeString(file, key + "\n");
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        runner.close();
+        aws.close();
+        emulators.close();
+    }
+
+    public static void main(String[] args) {
+        Config config = Config.fromEnvironment(System.getenv());
+        LocalRuntime runtime = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "personae-shutdown"));
+        System.out.println();
+        System.out.println("Personae is running (local, embedded DynamoDB Local + S3Mock; state in " + config.dataDir() + ")");
+        System.out.println("  base URL: " + runtime.baseUrl());
+        System.out.println("  API key:  " + runtime.apiKey());
+        System.out.println();
+        System.out.println("  curl -H 'Authorization: Bearer " + runtime.apiKey() + "' " + runtime.baseUrl() + "/accounts/current");
+        System.out.println("Stop with Ctrl-C.");
+    }
+}
