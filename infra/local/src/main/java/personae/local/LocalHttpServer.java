@@ -58,7 +58,7 @@ final class LocalHttpServer implements AutoCloseable {
             boolean noBody = response.status() == 204 || response.status() == 302
                     || exchange.getRequestMethod().equals("HEAD");
             if (noBody) {
-                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                drain(exchange);
                 exchange.sendResponseHeaders(response.status(), -1);
                 return;
             }
@@ -66,7 +66,7 @@ final class LocalHttpServer implements AutoCloseable {
             if (response.headers().getOrDefault("Content-Type", "").startsWith("application/json")) {
                 small = response.bodyBytes();
             }
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            drain(exchange);
             if (small != null) {
                 exchange.sendResponseHeaders(response.status(), small.length == 0 ? -1 : small.length);
                 if (small.length > 0) exchange.getResponseBody().write(small);
@@ -76,6 +76,15 @@ final class LocalHttpServer implements AutoCloseable {
                     response.body().writeTo(out);
                 }
             }
+        }
+    }
+
+    /** Reads what the API left of the request body, so the connection can be reused. */
+    private static void drain(HttpExchange exchange) {
+        try {
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException alreadyClosed) {
+            // nothing left to read
         }
     }
 

@@ -133,7 +133,13 @@ public final class Uploads {
                 .filter(d -> dir.equals(Json.text(d.doc().path("options"), "upload_directory"))).findFirst().orElse(null);
         String headerRow = dataset == null ? null : Json.text(dataset.doc().path("options"), "header_row");
         String delimiter = dataset == null ? null : Json.text(dataset.doc().path("options"), "delimiter");
-        BufferedInputStream b = new BufferedInputStream(CsvFiles.decoded(dir + "/" + file, in), 1 << 16);
+        // the parser closes what it reads; the caller still drains the rest of the stream afterwards
+        InputStream shielded = new FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+        BufferedInputStream b = new BufferedInputStream(CsvFiles.decoded(dir + "/" + file, shielded), 1 << 16);
         b.mark(1 << 16);
         byte[] head = b.readNBytes(8192);
         b.reset();
