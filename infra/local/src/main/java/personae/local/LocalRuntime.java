@@ -68,13 +68,32 @@ public final class LocalRuntime implements AutoCloseable {
         STEPS.put("MarkError", MarkErrorHandler::new);
     }
 
-    /** Where and how to run. */
-    public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale) {
+    /**
+     * Where and how to run.
+     *
+     * @param port        HTTP port on 127.0.0.1 (0 picks a free one)
+     * @param dataDir     local state (emulator files, the generated API key)
+     * @param apiKey      the key to accept, or null to generate one (kept in the data dir)
+     * @param persistent  keep state across restarts
+     * @param waitScale   multiplies the definition's Wait seconds (locally there is no need to wait 2 s)
+     * @param endpoints   S3 and DynamoDB endpoints to use instead of the embedded emulators (e.g. LocalStack), or null
+     */
+    public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale,
+                         java.net.URI[] endpoints) {
         public static Config fromEnvironment(Map<String, String> env) {
             int port = Integer.parseInt(env.getOrDefault("PERSONAE_PORT", "8080"));
             Path dir = Path.of(env.getOrDefault("PERSONAE_DATA_DIR", ".personae")).toAbsolutePath();
             String key = env.get("PERSONAE_API_KEY");
-            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25);
+            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null);
+        }
+
+        /** For tests: a free port, the given key and data dir, fast waits. */
+        public static Config forTests(Path dataDir, String apiKey) {
+            return new Config(0, dataDir, apiKey, true, 0.05, null);
+        }
+
+        public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
+            return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb});
         }
     }
 
@@ -87,8 +106,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
-        emulators = Emulators.start(config.dataDir(), config.persistent());
-        aws = AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), BUCKET, TABLE,
+        emulators = config.endpoints() == null ? Emulators.start(config.dataDir(), config.persistent()) : null;
+        aws = AwsEnvironment.forEndpoints(emulators != null ? emulators.s3Endpoint() : config.endpoints()[0],
+                emulators != null ? emulators.dynamoDbEndpoint() : config.endpoints()[1], BUCKET, TABLE,
                 Region.US_EAST_1);
         try {
             aws.s3().createBucket(b -> b.bucket(BUCKET));
@@ -172,7 +192,7 @@ public final class LocalRuntime implements AutoCloseable {
         server.close();
         runner.close();
         aws.close();
-        emulators.close();
+        if (emulators != null) emulators.close();
     }
 
     public static void main(String[] args) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Services;
 import personae.core.api.Router.Call;
+import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
+import personae.core.ingest.DatasetSpec;
 import personae.core.pipeline.Keys;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
@@ -234,6 +236,7 @@ public final class PersonaeApi {
         switch (type) {
             case PERSONA_SETS -> exists(account, ResourceType.COHORTS, Json.text(doc, "cohort_id"), "/cohort_id", v);
             case TARGETS -> exists(account, ResourceType.SCOPES, Json.text(doc, "scope_id"), "/scope_id", v);
+            case DATASETS -> { if (v.ok()) checkColumns(account, doc, v); }
             case SCOPES -> {
                 List<String> cohorts = ResourceGraph.strings(doc.path("population").path("cohort_ids"));
                 for (int i = 0; i < cohorts.size(); i++) exists(account, ResourceType.COHORTS, cohorts.get(i), "/population/cohort_ids/" + i, v);
@@ -249,6 +252,27 @@ public final class PersonaeApi {
             }
             default -> { }
         }
+    }
+
+    /** When the upload directory already has a file, every mapped column must be in its header. */
+    private void checkColumns(String account, JsonNode doc, Validation v) {
+        DatasetSpec spec = DatasetSpec.fromDocument(doc);
+        var first = services.blobs().list(Keys.uploadDirectory(account, spec.uploadDirectory())).stream()
+                .filter(b -> CsvFiles.isReadable(b.key())).findFirst();
+        if (first.isEmpty()) return;
+        String name = first.get().key().substring(Keys.uploads(account).length());
+        List<String> header;
+        try (var in = CsvFiles.decoded(name, services.blobs().open(first.get().key()))) {
+            header = CsvFiles.header(name, in, spec.delimiter(), spec.headerRow());
+        } catch (IOException | CsvProblem e) {
+            return; // the file's own problem is reported by its upload and by the build
+        }
+        spec.referencedColumns().forEach((column, pointer) -> {
+            if (!header.contains(column)) {
+                v.fail(pointer, "column '" + column + "' is not in the header of " + name + " (columns: "
+                        + String.join(", ", header) + ")", "reference");
+            }
+        });
     }
 
     private void exists(String account, ResourceType type, String id, String path, Validation v) {

@@ -14,13 +14,11 @@ import personae.core.resource.Resources;
 import personae.core.resource.Resources.Stored;
 import personae.core.resource.Status;
 
-import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,13 +137,8 @@ public final class Uploads {
             public void close() {
             }
         };
-        BufferedInputStream b = new BufferedInputStream(CsvFiles.decoded(dir + "/" + file, shielded), 1 << 16);
-        b.mark(1 << 16);
-        byte[] head = b.readNBytes(8192);
-        b.reset();
-        String firstLine = new String(head, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        char d = delimiter != null && !delimiter.isEmpty() ? delimiter.charAt(0)
-                : CsvFiles.sniffDelimiter(headerRow != null ? headerRow : firstLine);
+        InputStream b = CsvFiles.decoded(dir + "/" + file, shielded);
+        char d = delimiter != null && !delimiter.isEmpty() ? delimiter.charAt(0) : CsvFiles.SNIFF;
         try {
             CsvFiles.read(dir + "/" + file, b, d, headerRow, h -> { }, r -> { });
             return null;

@@ -24,6 +24,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class CsvFiles {
 
+    /** Pass as the delimiter to detect it from the header line (see {@link #sniffDelimiter}). */
+    public static final char SNIFF = 0;
+
     private CsvFiles() {}
 
     /** Whether Personae can read a file by its name (.csv/.txt, optionally .gz). */
@@ -66,6 +69,22 @@ public final class CsvFiles {
      */
     public static List<String> read(String fileName, InputStream in, char delimiter, String headerRow,
                                      HeaderConsumer onHeader, Consumer<Row> each) {
+        if (delimiter == SNIFF) {
+            if (headerRow != null) {
+                delimiter = sniffDelimiter(headerRow);
+            } else {
+                BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+                try {
+                    b.mark(1 << 16);
+                    String first = new String(b.readNBytes(8192), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                    b.reset();
+                    delimiter = sniffDelimiter(first);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                in = b;
+            }
+        }
         Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
                 .setTrim(false).get();

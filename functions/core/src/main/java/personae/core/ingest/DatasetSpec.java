@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a dataset asks of ingestion, read from its v1 document: where its files are, how to parse them, which columns
+ * What a dataset asks of ingestion (a {@code delimiter} of {@link CsvFiles#SNIFF} means "detect it"), read from its v1 document: where its files are, how to parse them, which columns
  * identify a person, which become stream events and which become traits.
  */
 public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
@@ -32,7 +32,7 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
 
     public static DatasetSpec fromDocument(JsonNode doc) {
         JsonNode options = doc.path("options");
-        String delimiter = options.path("delimiter").asText(",");
+        String delimiter = options.path("delimiter").asText("");
         List<IdentitySet> sets = new ArrayList<>();
         doc.path("identity_sets").properties().forEach(e -> {
             Map<String, List<String>> cols = new LinkedHashMap<>();
@@ -64,7 +64,7 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
                     textOrNull(e.getValue(), "format"), table));
         });
         return new DatasetSpec(doc.path("id").asText(), options.path("upload_directory").asText(),
-                delimiter.isEmpty() ? ',' : delimiter.charAt(0), textOrNull(options, "header_row"),
+                delimiter.isEmpty() ? CsvFiles.SNIFF : delimiter.charAt(0), textOrNull(options, "header_row"),
                 options.path("replace_all_with_latest_file").asBoolean(false), sets, streams, traits);
     }
 
