@@ -56,6 +56,34 @@ class TutorialEndToEndTest {
     @Test
     void tutorialProducesOneNamedPersonaPerIdentifiedCustomer() throws Exception {
         assertTrue(runtime.baseUrl().startsWith("http://127.0.0.1:"), runtime.baseUrl());
+        Checked result = runTutorialAndCheck(tutorial);
+        Tutorial.Ids ids = result.ids();
+        Answer csv = result.csv();
+
+        // the target also exposes a fresh presigned URL of the same file
+        JsonNode target = tutorial.get("/targets/" + ids.target()).json();
+        String url = target.get("options").get("output_url").asText();
+        assertTrue(url.contains("X-Amz-Signature"), url);
+        var viaUrl = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, viaUrl.statusCode());
+        assertEquals(csv.body(), viaUrl.body());
+
+        // state survives a stop and a restart on the same data directory
+        runtime.close();
+        runtime = LocalRuntime.start(LocalRuntime.Config.forTests(dataDir, KEY));
+        tutorial = new Tutorial(runtime.baseUrl(), KEY);
+        assertEquals("ready", tutorial.get("/persona_sets/" + ids.personaSet()).json().get("status").asText());
+        assertEquals(csv.body(), tutorial.get("/targets/" + ids.target() + "/download.csv").body());
+        assertTrue(tutorial.get("/uploads").body().contains("orders/orders.csv"));
+    }
+
+    /** The tutorial's ids and downloaded CSV, after every check of the tutorial passed. */
+    record Checked(Tutorial.Ids ids, Answer csv) {}
+
+    /** Uploads the sample, runs the six requests back to back, awaits each resource and checks the CSV. */
+    static Checked runTutorialAndCheck(Tutorial tutorial) throws IOException {
         Answer upload = tutorial.upload("orders", "orders.csv", SAMPLE);
         assertEquals(200, upload.status(), upload.body());
 
@@ -115,23 +143,7 @@ class TutorialEndToEndTest {
                     "rows assigned to " + p.get("name"));
         }
 
-        // the target also exposes a fresh presigned URL of the same file
-        JsonNode target = tutorial.get("/targets/" + ids.target()).json();
-        String url = target.get("options").get("output_url").asText();
-        assertTrue(url.contains("X-Amz-Signature"), url);
-        var viaUrl = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, viaUrl.statusCode());
-        assertEquals(csv.body(), viaUrl.body());
-
-        // state survives a stop and a restart on the same data directory
-        runtime.close();
-        runtime = LocalRuntime.start(LocalRuntime.Config.forTests(dataDir, KEY));
-        tutorial = new Tutorial(runtime.baseUrl(), KEY);
-        assertEquals("ready", tutorial.get("/persona_sets/" + ids.personaSet()).json().get("status").asText());
-        assertEquals(csv.body(), tutorial.get("/targets/" + ids.target() + "/download.csv").body());
-        assertTrue(tutorial.get("/uploads").body().contains("orders/orders.csv"));
+        return new Checked(ids, csv);
     }
 
     static long distinctCustomers(String csv) throws IOException {
