@@ -53,6 +53,8 @@ public final class StateMachineRunner implements AutoCloseable {
 
     /** Where the deployed definition sits on the local runtime's classpath (see infra/local/pom.xml). */
     public static final String DEFINITION_RESOURCE = "statemachine/personae.asl.json";
+    /** Executions running at once; more are queued. */
+    public static final int MAX_CONCURRENT_EXECUTIONS = 32;
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Set<String> TOP_FIELDS = Set.of("Comment", "StartAt", "States", "Version", "TimeoutSeconds");
@@ -122,7 +124,10 @@ public final class StateMachineRunner implements AutoCloseable {
         }
 
         AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        // Executions run concurrently, as on Step Functions: one waiting for its inputs must never hold the thread the
+        // build it waits for needs (a pool of 2 could deadlock until the wait gives up)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CONCURRENT_EXECUTIONS, MAX_CONCURRENT_EXECUTIONS, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "personae-statemachine-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -55,6 +55,24 @@ class StateMachineRunnerTest {
     }
 
     @Test
+    void waitingExecutionsDoNotStarveTheOneTheyWaitFor() throws Exception {
+        // like cohorts waiting for a dataset: many executions block until a later one has run
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        try (var r = runner("{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'${Fn}','End':true}}}",
+                Map.of("local:fn", in -> {
+                    if (Boolean.TRUE.equals(in.get("release"))) released.countDown();
+                    else if (!released.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("starved");
+                    return Map.of("ok", true);
+                }))) {
+            List<java.util.concurrent.CompletableFuture<Execution>> waiting = new ArrayList<>();
+            for (int i = 0; i < 5; i++) waiting.add(r.start(Map.of("release", false)));
+            Execution releaser = r.start(Map.of("release", true)).get(20, TimeUnit.SECONDS);
+            assertEquals(Execution.Status.SUCCEEDED, releaser.status());
+            for (var w : waiting) assertEquals(Execution.Status.SUCCEEDED, w.get(20, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
     void defaultResultPathReplacesTheInput() throws Exception {
         try (var r = runner("{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'${Fn}','End':true}}}",
                 Map.of("local:fn", in -> Map.of("only", "result")))) {
