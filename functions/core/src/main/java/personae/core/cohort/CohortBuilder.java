@@ -1,21 +1,16 @@
 package personae.core.cohort;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import personae.core.ingest.Condition;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import personae.core.util.Csv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -56,8 +51,7 @@ public final class CohortBuilder {
     /** Writes {@code dataset_id,person_id} per member and returns the member count. */
     public static long build(Rules rules, List<Source> sources, Instant now, OutputStream members) {
         long count = 0;
-        try (CSVPrinter out = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(members, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader("dataset_id", "person_id").setRecordSeparator('\n').get())) {
+        try (CSVPrinter out = Csv.write(members, List.of("dataset_id", "person_id"))) {
             for (Source s : sources) count += members(rules, s, now, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,8 +61,7 @@ public final class CohortBuilder {
 
     private static long members(Rules rules, Source source, Instant now, CSVPrinter out) throws IOException {
         long count = 0;
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(source.events(), StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(source.events())) {
             Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
             int valueCol = columns.getOrDefault("value", -1);
             // the events file is grouped by person: aggregate one person at a time

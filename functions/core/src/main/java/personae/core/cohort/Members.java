@@ -1,15 +1,12 @@
 package personae.core.cohort;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
+import personae.core.util.Csv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,8 +24,7 @@ public final class Members {
     }
 
     public void addAll(InputStream in) {
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(in)) {
             for (CSVRecord r : p) byDataset.computeIfAbsent(r.get(0), k -> new BitSet()).set(Integer.parseInt(r.get(1)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

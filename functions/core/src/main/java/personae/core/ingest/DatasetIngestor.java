@@ -1,22 +1,20 @@
 package personae.core.ingest;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import personae.core.ingest.DatasetSpec.IdentitySet;
 import personae.core.ingest.DatasetSpec.Property;
 import personae.core.ingest.DatasetSpec.StreamSpec;
 import personae.core.ingest.DatasetSpec.TraitSpec;
+import personae.core.util.Csv;
 import personae.core.util.Dictionary;
 import personae.core.util.GrowableDoubles;
 import personae.core.util.GrowableInts;
 import personae.core.util.GrowableLongs;
 import personae.core.util.LongHashSet;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -349,9 +347,7 @@ public final class DatasetIngestor {
     }
 
     private CSVPrinter printer(String name, List<String> header) throws IOException {
-        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(output.apply(name), StandardCharsets.UTF_8), 1 << 16);
-        return new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
-                .setRecordSeparator('\n').get());
+        return Csv.write(output.apply(name), header);
     }
 
     /** One stream's events as primitive columns. */

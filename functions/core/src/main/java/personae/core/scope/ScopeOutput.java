@@ -1,19 +1,14 @@
 package personae.core.scope;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import personae.core.util.Csv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +43,7 @@ public final class ScopeOutput implements AutoCloseable {
             header.add(p.idColumn());
             header.add(p.nameColumn());
         }
-        try {
-            this.out = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16),
-                    CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.out = Csv.write(os, header);
     }
 
     /**
@@ -64,8 +54,7 @@ public final class ScopeOutput implements AutoCloseable {
      * @param assignments per persona set (payload order), the persona index of each person in {@code persons}
      */
     public void writeDataset(InputStream people, int[] persons, List<int[]> assignments) {
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(people, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(people)) {
             Map<String, Integer> cols = p.getHeaderMap();
             int[] idx = identityColumns.stream().mapToInt(c -> cols.getOrDefault(c, -1)).toArray();
             int next = 0;

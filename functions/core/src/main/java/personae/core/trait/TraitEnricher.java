@@ -1,6 +1,5 @@
 package personae.core.trait;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
@@ -9,15 +8,11 @@ import personae.core.ingest.DatasetManifest.StreamInfo;
 import personae.core.persona.Feature;
 import personae.core.persona.Feature.Kind;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import personae.core.util.Csv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -85,8 +80,7 @@ public final class TraitEnricher {
         double[] valued = hasValue ? new double[people] : null;
         double[][] productEvents = new double[products.size()][people];
 
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(in)) {
             int valueCol = p.getHeaderMap().getOrDefault("value", -1);
             int productCol = p.getHeaderMap().getOrDefault("product", -1);
             for (CSVRecord r : p) {
@@ -153,8 +147,7 @@ public final class TraitEnricher {
                                                List<String> textColumns) {
         List<String> names = manifest.traits();
         String[][] text = new String[names.size()][people];
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(in)) {
             for (CSVRecord r : p) {
                 int person = Integer.parseInt(r.get(0));
                 for (int t = 0; t < names.size(); t++) text[t][person] = r.get(t + 1);
@@ -199,8 +192,7 @@ public final class TraitEnricher {
         List<String> header = new ArrayList<>();
         header.add("person_id");
         header.addAll(columns);
-        try (CSVPrinter out = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get())) {
+        try (CSVPrinter out = Csv.write(os, header)) {
             for (int p = 0; p < people; p++) {
                 out.print(p);
                 for (double[] v : values) out.print(Double.isNaN(v[p]) ? "" : number(v[p]));

@@ -1,17 +1,14 @@
 package personae.core.trait;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import personae.core.persona.Feature;
 import personae.core.persona.FeatureTable;
 
-import java.io.BufferedReader;
+import personae.core.util.Csv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,8 +24,7 @@ public final class TraitFiles {
     public static FeatureTable features(InputStream traitsCsv, List<Feature> features, int[] persons) {
         double[][] columns = new double[features.size()][persons.length];
         for (double[] c : columns) Arrays.fill(c, Double.NaN);
-        try (CSVParser p = CSVParser.parse(new BufferedReader(new InputStreamReader(traitsCsv, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser p = Csv.read(traitsCsv)) {
             int[] col = new int[features.size()];
             for (int f = 0; f < col.length; f++) col[f] = p.getHeaderMap().getOrDefault(features.get(f).name(), -1);
             int next = 0;

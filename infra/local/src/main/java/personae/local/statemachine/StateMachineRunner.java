@@ -217,11 +217,15 @@ public final class StateMachineRunner implements AutoCloseable {
         record Fail(String error, String cause) implements Step { }
     }
 
-    private interface State {
-        String name();
+    /** A compiled state: its name, the states it can go to, and what it does. */
+    private record State(String name, List<String> targets, Body body) {
+        Step run(Object input, long deadline) throws InterruptedException {
+            return body.run(input, deadline);
+        }
+    }
 
-        List<String> targets();
-
+    @FunctionalInterface
+    private interface Body {
         Step run(Object input, long deadline) throws InterruptedException;
     }
 
@@ -371,6 +375,7 @@ public final class StateMachineRunner implements AutoCloseable {
         return new Transition(requireText(node, "Next", where));
     }
 
+    @SuppressWarnings("unchecked")
     private State compileTask(String name, JsonNode node, String where) {
         checkFields(node, Set.of("Type", "Comment", "Resource", "InputPath", "Parameters", "ResultPath", "OutputPath",
                 "Retry", "Catch", "Next", "End"), where);
@@ -417,63 +422,49 @@ public final class StateMachineRunner implements AutoCloseable {
         List<String> targets = new ArrayList<>(transition.targets());
         catchers.forEach(c -> targets.add(c.next()));
 
-        return new State() {
-            @Override
-            public String name() {
-                return name;
+        return new State(name, targets, (input, deadline) -> {
+            Object effective = inputPath.apply(input);
+            if (parameters != null) {
+                effective = parameters.apply(effective);
             }
-
-            @Override
-            public List<String> targets() {
-                return targets;
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public Step run(Object input, long deadline) throws InterruptedException {
-                Object effective = inputPath.apply(input);
-                if (parameters != null) {
-                    effective = parameters.apply(effective);
+            int[] attempts = new int[retriers.size()];
+            while (true) {
+                String error;
+                String cause;
+                try {
+                    if (!(effective instanceof Map)) {
+                        throw new JsonPath.PathException("The task input must be a JSON object, was " + Json.write(effective));
+                    }
+                    Map<String, Object> result = function.apply((Map<String, Object>) Json.deepCopy(effective));
+                    Object output = resultPath.apply(input, Json.deepCopy(result));
+                    return transition.go(outputPath.apply(output));
+                } catch (JsonPath.PathException e) {
+                    throw e;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    error = e.getClass().getName();
+                    cause = lambdaCause(e);
                 }
-                int[] attempts = new int[retriers.size()];
-                while (true) {
-                    String error;
-                    String cause;
-                    try {
-                        if (!(effective instanceof Map)) {
-                            throw new JsonPath.PathException("The task input must be a JSON object, was " + Json.write(effective));
-                        }
-                        Map<String, Object> result = function.apply((Map<String, Object>) Json.deepCopy(effective));
-                        Object output = resultPath.apply(input, Json.deepCopy(result));
-                        return transition.go(outputPath.apply(output));
-                    } catch (JsonPath.PathException e) {
-                        throw e;
-                    } catch (InterruptedException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        error = e.getClass().getName();
-                        cause = lambdaCause(e);
-                    }
-                    int retrier = match(retriers.stream().map(Retrier::errors).toList(), error);
-                    if (retrier >= 0 && attempts[retrier] < retriers.get(retrier).maxAttempts()) {
-                        Retrier r = retriers.get(retrier);
-                        double seconds = r.intervalSeconds() * Math.pow(r.backoffRate(), attempts[retrier]);
-                        attempts[retrier]++;
-                        sleep(seconds, deadline);
-                        continue;
-                    }
-                    int catcher = match(catchers.stream().map(Catcher::errors).toList(), error);
-                    if (catcher >= 0) {
-                        Catcher c = catchers.get(catcher);
-                        Map<String, Object> errorOutput = new LinkedHashMap<>();
-                        errorOutput.put("Error", error);
-                        errorOutput.put("Cause", cause);
-                        return new Step.Next(c.next(), c.resultPath().apply(input, errorOutput));
-                    }
-                    return new Step.Fail(error, cause);
+                int retrier = match(retriers.stream().map(Retrier::errors).toList(), error);
+                if (retrier >= 0 && attempts[retrier] < retriers.get(retrier).maxAttempts()) {
+                    Retrier r = retriers.get(retrier);
+                    double seconds = r.intervalSeconds() * Math.pow(r.backoffRate(), attempts[retrier]);
+                    attempts[retrier]++;
+                    sleep(seconds, deadline);
+                    continue;
                 }
+                int catcher = match(catchers.stream().map(Catcher::errors).toList(), error);
+                if (catcher >= 0) {
+                    Catcher c = catchers.get(catcher);
+                    Map<String, Object> errorOutput = new LinkedHashMap<>();
+                    errorOutput.put("Error", error);
+                    errorOutput.put("Cause", cause);
+                    return new Step.Next(c.next(), c.resultPath().apply(input, errorOutput));
+                }
+                return new Step.Fail(error, cause);
             }
-        };
+        });
     }
 
     private State compileChoice(String name, JsonNode node, String where) {
@@ -497,32 +488,19 @@ public final class StateMachineRunner implements AutoCloseable {
         if (defaultState != null) {
             targets.add(defaultState);
         }
-        return new State() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<String> targets() {
-                return targets;
-            }
-
-            @Override
-            public Step run(Object input, long deadline) {
-                Object effective = inputPath.apply(input);
-                for (int i = 0; i < rules.size(); i++) {
-                    if (rules.get(i).test(effective)) {
-                        return new Step.Next(nexts.get(i), outputPath.apply(effective));
-                    }
+        return new State(name, targets, (input, deadline) -> {
+            Object effective = inputPath.apply(input);
+            for (int i = 0; i < rules.size(); i++) {
+                if (rules.get(i).test(effective)) {
+                    return new Step.Next(nexts.get(i), outputPath.apply(effective));
                 }
-                if (defaultState != null) {
-                    return new Step.Next(defaultState, outputPath.apply(effective));
-                }
-                return new Step.Fail("States.NoChoiceMatched",
-                        "No Choice Rules matched and no Default is specified in state '" + name + "'");
             }
-        };
+            if (defaultState != null) {
+                return new Step.Next(defaultState, outputPath.apply(effective));
+            }
+            return new Step.Fail("States.NoChoiceMatched",
+                    "No Choice Rules matched and no Default is specified in state '" + name + "'");
+        });
     }
 
     @FunctionalInterface
@@ -637,32 +615,19 @@ public final class StateMachineRunner implements AutoCloseable {
         IoPath inputPath = IoPath.of(node, "InputPath", where);
         IoPath outputPath = IoPath.of(node, "OutputPath", where);
         Transition transition = transition(node, where);
-        return new State() {
-            @Override
-            public String name() {
-                return name;
+        return new State(name, transition.targets(), (input, deadline) -> {
+            Object effective = inputPath.apply(input);
+            double s;
+            if (seconds != null) {
+                s = seconds;
+            } else if (secondsPath.read(effective) instanceof Number n && n.doubleValue() >= 0) {
+                s = n.doubleValue();
+            } else {
+                throw new JsonPath.PathException("SecondsPath '" + secondsPath + "' is not a non-negative number");
             }
-
-            @Override
-            public List<String> targets() {
-                return transition.targets();
-            }
-
-            @Override
-            public Step run(Object input, long deadline) throws InterruptedException {
-                Object effective = inputPath.apply(input);
-                double s;
-                if (seconds != null) {
-                    s = seconds;
-                } else if (secondsPath.read(effective) instanceof Number n && n.doubleValue() >= 0) {
-                    s = n.doubleValue();
-                } else {
-                    throw new JsonPath.PathException("SecondsPath '" + secondsPath + "' is not a non-negative number");
-                }
-                sleep(s, deadline);
-                return transition.go(outputPath.apply(effective));
-            }
-        };
+            sleep(s, deadline);
+            return transition.go(outputPath.apply(effective));
+        });
     }
 
     private State compilePass(String name, JsonNode node, String where) {
@@ -674,71 +639,32 @@ public final class StateMachineRunner implements AutoCloseable {
         ResultPath resultPath = ResultPath.of(node.get("ResultPath"), where);
         IoPath outputPath = IoPath.of(node, "OutputPath", where);
         Transition transition = transition(node, where);
-        return new State() {
-            @Override
-            public String name() {
-                return name;
+        return new State(name, transition.targets(), (input, deadline) -> {
+            Object effective = inputPath.apply(input);
+            if (parameters != null) {
+                effective = parameters.apply(effective);
             }
-
-            @Override
-            public List<String> targets() {
-                return transition.targets();
-            }
-
-            @Override
-            public Step run(Object input, long deadline) {
-                Object effective = inputPath.apply(input);
-                if (parameters != null) {
-                    effective = parameters.apply(effective);
-                }
-                Object value = hasResult ? Json.deepCopy(result) : effective;
-                return transition.go(outputPath.apply(resultPath.apply(input, value)));
-            }
-        };
+            Object value = hasResult ? Json.deepCopy(result) : effective;
+            return transition.go(outputPath.apply(resultPath.apply(input, value)));
+        });
     }
 
     private State compileSucceed(String name, JsonNode node, String where) {
         checkFields(node, Set.of("Type", "Comment", "InputPath", "OutputPath"), where);
         IoPath inputPath = IoPath.of(node, "InputPath", where);
         IoPath outputPath = IoPath.of(node, "OutputPath", where);
-        return new State() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<String> targets() {
-                return List.of();
-            }
-
-            @Override
-            public Step run(Object input, long deadline) {
-                return new Step.Succeed(outputPath.apply(inputPath.apply(input)));
-            }
-        };
+        return new State(name, List.of(), (input, deadline) -> {
+            return new Step.Succeed(outputPath.apply(inputPath.apply(input)));
+        });
     }
 
     private State compileFail(String name, JsonNode node, String where) {
         checkFields(node, Set.of("Type", "Comment", "Error", "Cause"), where);
         String error = node.has("Error") ? requireText(node, "Error", where) : null;
         String cause = node.has("Cause") ? requireText(node, "Cause", where) : null;
-        return new State() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<String> targets() {
-                return List.of();
-            }
-
-            @Override
-            public Step run(Object input, long deadline) {
-                return new Step.Fail(error, cause);
-            }
-        };
+        return new State(name, List.of(), (input, deadline) -> {
+            return new Step.Fail(error, cause);
+        });
     }
 
     // ------------------------------------------------------------------ helpers
