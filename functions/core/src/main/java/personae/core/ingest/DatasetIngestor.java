@@ -495,7 +495,8 @@ public final class DatasetIngestor {
         void accept(String[] v, int rowNode) {
             String raw = cell(v, spec.column());
             String mapped = raw;
-            if (!spec.transformationTable().isEmpty()) {
+            // an empty cell is no value: neither "*" nor any other mapping turns it into one
+            if (raw != null && !raw.isEmpty() && !spec.transformationTable().isEmpty()) {
                 mapped = spec.transformationTable().getOrDefault(raw, spec.transformationTable().get("*"));
                 if (mapped == null) mapped = raw;
             }
