@@ -97,7 +97,8 @@ public final class DatasetIngestor {
         DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos,
                 spec.traits().stream().map(TraitSpec::name).toList());
         List<DetectedColumn> detected = new ArrayList<>();
-        columnStats.forEach((name, st) -> detected.add(st.describe(name, rows + duplicates)));
+        // fill rates over the rows observed: duplicates are skipped before any cell is observed
+        columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
         return new Result(rows, duplicates, unidentified, manifest, detected);
     }
 
