@@ -174,7 +174,8 @@ public final class CsvFiles {
             return new CsvProblem(fileName, startLine, null, "a quoted field that starts on this line is never "
                     + "closed (unbalanced \" quote)");
         }
-        if (msg.contains("invalid char between encapsulated token and delimiter")) {
+        // commons-csv 1.10 says "invalid char between...", later versions "Invalid character between..."
+        if (msg.toLowerCase(Locale.ROOT).contains("between encapsulated token and delimiter")) {
             return new CsvProblem(fileName, parserLine, null, "text follows a closing quote before the delimiter "
                     + "(a stray \" inside a quoted field must be doubled as \"\")");
         }

@@ -95,7 +95,8 @@ public final class DatasetIngestor {
         DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos,
                 spec.traits().stream().map(TraitSpec::name).toList());
         List<DetectedColumn> detected = new ArrayList<>();
-        columnStats.forEach((name, st) -> detected.add(st.describe(name, rows + duplicates)));
+        // fill rates over the rows observed: duplicates are skipped before any cell is observed
+        columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
         return new Result(rows, duplicates, unidentified, manifest, detected);
     }
 
@@ -491,7 +492,8 @@ public final class DatasetIngestor {
         void accept(String[] v, int rowNode) {
             String raw = cell(v, spec.column());
             String mapped = raw;
-            if (!spec.transformationTable().isEmpty()) {
+            // an empty cell is no value: neither "*" nor any other mapping turns it into one
+            if (raw != null && !raw.isEmpty() && !spec.transformationTable().isEmpty()) {
                 mapped = spec.transformationTable().getOrDefault(raw, spec.transformationTable().get("*"));
                 if (mapped == null) mapped = raw;
             }

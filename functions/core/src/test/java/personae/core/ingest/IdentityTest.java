@@ -1,0 +1,66 @@
+package personae.core.ingest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class IdentityTest {
+
+    @Test
+    void emailsAreTrimmedLowerCasedAndLoseTheirPlusTag() {
+        assertEquals("ann.lee@example.com", Identity.normalizeEmail("  Ann.Lee@Example.COM "));
+        assertEquals("ann.lee@example.com", Identity.normalizeEmail("ann.lee+shop@example.com"));
+        assertEquals("ann.lee@example.com", Identity.normalizeEmail(" ANN.LEE+Promo+2@EXAMPLE.com"));
+        assertNull(Identity.normalizeEmail("not an email"));
+        assertNull(Identity.normalizeEmail("@example.com"));
+        assertNull(Identity.normalizeEmail("ann@"));
+        assertNull(Identity.normalizeEmail(null));
+        assertEquals(Identity.emailHash("ann.lee@example.com"),
+                Identity.emailHash(Identity.normalizeEmail("Ann.Lee+x@example.com ")));
+        // SHA-256 hex
+        assertEquals("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", Identity.emailHash("foo"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(617) 555-0134", "617-555-0134", "+1 617 555 0134", "6175550134", "1-617-555-0134",
+            " 617.555.0134 "})
+    void usPhonesBecomeE164(String raw) {
+        assertEquals("+16175550134", Identity.normalizePhone(raw));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "n/a", "unknown", "12", "555-01"})
+    void junkIsNotAPhone(String raw) {
+        assertNull(Identity.normalizePhone(raw));
+    }
+
+    @Test
+    void internationalPhonesUseTheFullParser() {
+        assertEquals("+442079460958", Identity.normalizePhone("+44 20 7946 0958"));
+        assertNull(Identity.normalizePhone(null));
+    }
+
+    @Test
+    void streetsFoldCaseSpacingPunctuationAndSuffixes() {
+        assertEquals("12 n main st", Identity.normalizeStreet("12 North Main Street"));
+        assertEquals(Identity.normalizeStreet("12 n main st"), Identity.normalizeStreet("12 North Main Street"));
+        assertEquals(Identity.normalizeStreet("12 N. Main St."), Identity.normalizeStreet("  12   north  MAIN street "));
+        assertEquals("400 w elm ave apt 3", Identity.normalizeStreet("400 West Elm Avenue, Apartment 3"));
+        assertNotEquals(Identity.normalizeStreet("12 Main Street"), Identity.normalizeStreet("14 Main Street"));
+        assertEquals("", Identity.normalizeStreet(null));
+    }
+
+    @Test
+    void postcodesAreFiveDigitsZeroPadded() {
+        assertEquals("02139", Identity.normalizePostcode("2139"));
+        assertEquals("02139", Identity.normalizePostcode("02139"));
+        assertEquals("02139", Identity.normalizePostcode(" 02139-4307 "));
+        assertEquals("00501", Identity.normalizePostcode("501"));
+        assertNull(Identity.normalizePostcode("SW1A 1AA"));
+        assertNull(Identity.normalizePostcode("123456"));
+        assertNull(Identity.normalizePostcode(""));
+        assertNull(Identity.normalizePostcode(null));
+    }
+}
