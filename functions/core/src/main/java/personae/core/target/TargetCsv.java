@@ -7,11 +7,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.QuoteMode;
 
-import java.io.BufferedReader;
+import personae.core.util.Csv;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -37,8 +36,7 @@ public final class TargetCsv {
         long limit = target.path("limit").path("method").asText("").equals("row_count")
                 ? target.path("limit").path("threshold").asLong(Long.MAX_VALUE) : Long.MAX_VALUE;
         long written = 0;
-        try (CSVParser in = CSVParser.parse(new BufferedReader(new InputStreamReader(scopeCsv, StandardCharsets.UTF_8), 1 << 16),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser in = Csv.read(scopeCsv)) {
             Map<String, Integer> cols = in.getHeaderMap();
             List<Integer> select = new ArrayList<>();
             List<String> header = new ArrayList<>();
