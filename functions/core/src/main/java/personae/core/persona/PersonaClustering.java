@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * result is an immutable {@link PersonaModel}.
  *
  * <p>Each feature is first transformed ({@link FeatureScaling}): {@code log1p} for the skewed kinds, the column mean
- * for a missing value, then a z-score. When the number of personas is not given, it is chosen in
+ * for a missing value, then a z-score (product shares, one composition, share one pooled scale). When the number of personas is not given, it is chosen in
  * {@value #MIN_CHOSEN_K}..{@value #MAX_CHOSEN_K} by the best mean silhouette on a seeded sample of at most
  * {@value #SILHOUETTE_SAMPLE} people (a near-tie goes to the smaller number); the final clustering then runs on
  * every row.
@@ -66,6 +66,7 @@ public final class PersonaClustering {
         int d = features.size();
         List<FeatureScaling> scalings = new ArrayList<>(d);
         for (int f = 0; f < d; f++) scalings.add(FeatureScaling.fit(features.get(f).kind(), table.columns()[f]));
+        poolProductShares(features, scalings);
         double[][] z = standardise(table, scalings);
 
         int wanted = numberOfClusters != null ? numberOfClusters : MAX_CHOSEN_K;
@@ -85,6 +86,30 @@ public final class PersonaClustering {
 
         int[] groups = cluster(z, k, seed);
         return buildModel(table, scalings, z, groups, k, seed, choice);
+    }
+
+    /**
+     * Product shares are one composition (they sum to about 1), so they share one scale: the root mean square of their
+     * standard deviations. Scaled one by one, a rare product's column has a tiny spread and a single order of it would
+     * sit several standard deviations out, splitting people by what they happened to buy once.
+     */
+    static void poolProductShares(List<Feature> features, List<FeatureScaling> scalings) {
+        double squares = 0;
+        int n = 0;
+        for (int f = 0; f < features.size(); f++) {
+            if (features.get(f).kind() == Feature.Kind.PRODUCT_SHARE) {
+                squares += scalings.get(f).scale() * scalings.get(f).scale();
+                n++;
+            }
+        }
+        if (n < 2) return;
+        double pooled = Math.sqrt(squares / n);
+        for (int f = 0; f < features.size(); f++) {
+            FeatureScaling s = scalings.get(f);
+            if (features.get(f).kind() == Feature.Kind.PRODUCT_SHARE) {
+                scalings.set(f, new FeatureScaling(s.log1p(), s.mean(), pooled));
+            }
+        }
     }
 
     /** The standardised table, row-major, as Smile wants it. */
