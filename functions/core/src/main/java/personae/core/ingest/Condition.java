@@ -48,9 +48,8 @@ public record Condition(String field, boolean optional, String eq, String neq, D
     /** Whether a value (null or empty = null) passes every operator of this condition. */
     public boolean test(String value) {
         boolean nul = value == null || value.isEmpty();
-        if (Boolean.TRUE.equals(isNull)) return nul;
+        if (Boolean.TRUE.equals(isNull) || Boolean.FALSE.equals(notNull)) return nul;
         if (nul) return false;
-        if (Boolean.FALSE.equals(isNull) && nul) return false;
         if (eq != null && !eq.equals(value)) return false;
         if (neq != null && neq.equals(value)) return false;
         if (in != null && !in.contains(value)) return false;

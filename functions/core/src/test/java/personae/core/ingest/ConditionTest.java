@@ -15,6 +15,14 @@ class ConditionTest {
     }
 
     @Test
+    void nnullFalseSelectsNulls() {
+        assertTrue(c("{\"column_name\":\"x\",\"_nnull\":false}").test(""));
+        assertFalse(c("{\"column_name\":\"x\",\"_nnull\":false}").test("a"));
+        assertTrue(c("{\"column_name\":\"x\",\"_nnull\":true}").test("a"));
+        assertFalse(c("{\"column_name\":\"x\",\"_nnull\":true}").test(null));
+    }
+
+    @Test
     void operators() {
         assertTrue(c("{\"column_name\":\"x\",\"_eq\":\"a\"}").test("a"));
         assertFalse(c("{\"column_name\":\"x\",\"_eq\":\"a\"}").test("b"));
