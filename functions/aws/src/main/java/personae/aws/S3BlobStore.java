@@ -120,7 +120,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Buffers one part; sends a single PutObject on close if it never filled, else uploads parts. */
-    public final class Upload extends OutputStream {
+    public final class Upload extends BlobStore.Writer {
         private final String key;
         private byte[] buf = new byte[8192];
         private int len;
@@ -208,6 +208,7 @@ public final class S3BlobStore implements BlobStore {
          * Discards this upload: nothing becomes visible and a started multipart upload is aborted. A later
          * {@code close()} does nothing. Idempotent.
          */
+        @Override
         public void abort() {
             if (closed) return;
             closed = true;

@@ -60,11 +60,19 @@ public final class Uploads {
         MessageDigest md5 = md5();
         long[] size = new long[1];
         CsvProblem problem = null;
-        try (OutputStream out = services.blobs().create(key);
-             InputStream tee = new Tee(new DigestInputStream(c.request().body(), md5), out, size)) {
+        BlobStore.Writer out = services.blobs().create(key);
+        try (InputStream tee = new Tee(new DigestInputStream(c.request().body(), md5), out, size)) {
             problem = check(c.account(), dir, file, tee);
             tee.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | UncheckedIOException e) {
+            out.abort(); // a broken transfer never replaces the file
+            throw ApiError.badRequest("The upload of " + dir + "/" + file + " was interrupted after " + size[0]
+                    + " bytes (" + e.getMessage() + "); nothing was stored, send the file again");
+        } catch (RuntimeException e) {
+            out.abort();
+            throw e;
         }
+        out.close();
         record(c.account(), dir, file, size[0], HexFormat.of().formatHex(md5.digest()));
         if (problem != null) {
             throw ApiError.badRequest("The file was stored as " + dir + "/" + file + " (" + size[0] + " bytes) but is "

@@ -14,7 +14,16 @@ import java.util.Optional;
 public interface BlobStore {
 
     /** Opens a stream for writing; the object becomes visible when the stream is closed. Any size. */
-    OutputStream create(String key);
+    Writer create(String key);
+
+    /**
+     * An object being written: {@code close()} publishes it; {@code abort()} discards it, leaving any previous object
+     * under the key as it was (a failed upload must not replace a good file with half of a new one).
+     */
+    abstract class Writer extends OutputStream {
+        /** Discards what was written; a later {@code close()} does nothing. */
+        public abstract void abort();
+    }
 
     /** Reads an object. Throws {@link NotFoundException} when the key does not exist. */
     InputStream open(String key);

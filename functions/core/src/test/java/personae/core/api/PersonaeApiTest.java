@@ -265,6 +265,27 @@ class PersonaeApiTest {
     }
 
     @Test
+    void aBrokenTransferNeverReplacesTheStoredFile() throws Exception {
+        byte[] good = "email,date,total,tier\na@x.com,2024-01-01,3,G\n".getBytes(StandardCharsets.UTF_8);
+        call("POST", "/v1/uploads/orders/jan.csv", good).expect(200);
+        java.io.InputStream dropped = new java.io.InputStream() {
+            int sent;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (sent++ < 10) return 'x';
+                throw new java.io.IOException("connection reset");
+            }
+        };
+        ApiResponse r = api.handle(new ApiRequest("POST", "/v1/uploads/orders/jan.csv",
+                Map.of("Authorization", "Bearer " + KEY), dropped));
+        assertEquals(400, r.status());
+        assertTrue(r.bodyText().contains("interrupted"), r.bodyText());
+        assertArrayEquals(good, blobs.bytes(Keys.upload(ACCOUNT, "orders", "jan.csv")));
+        assertEquals(md5(good), call("GET", "/v1/uploads", (String) null).json().get(0).path("md5_hash").asText());
+    }
+
+    @Test
     void anUploadRebuildsReadyDatasetsOnItsDirectory() {
         String id = call("POST", "/v1/datasets", DATASET).expect(201).json().path("id").asText();
         workflows.clear();

@@ -39,15 +39,31 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public OutputStream create(String key) {
-        return new ByteArrayOutputStream() {
+    public Writer create(String key) {
+        return new Writer() {
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             private boolean closed;
+
+            @Override
+            public synchronized void write(int b) {
+                bytes.write(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                bytes.write(b, off, len);
+            }
+
+            @Override
+            public synchronized void abort() {
+                closed = true;
+            }
 
             @Override
             public synchronized void close() {
                 if (closed) return;
                 closed = true;
-                blobs.put(key, new Blob(toByteArray(), clock.instant()));
+                blobs.put(key, new Blob(bytes.toByteArray(), clock.instant()));
             }
         };
     }
