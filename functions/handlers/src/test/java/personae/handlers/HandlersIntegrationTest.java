@@ -187,6 +187,17 @@ class HandlersIntegrationTest {
         build("datasets", dataset);
         assertEquals(4, Json.read(api("api-dataset-get.json", "/v1/datasets/" + dataset, null).getBody())
                 .get("identified_count").asInt());
+        // ... and what was built from it follows: the cohort rebuilds, then the persona set and scope, then the target
+        assertTrue(started.contains(new BuildRequest(ACCOUNT, "cohorts", cohort)), started.toString());
+        build("cohorts", cohort);
+        assertTrue(started.containsAll(List.of(new BuildRequest(ACCOUNT, "persona_sets", personaSet),
+                new BuildRequest(ACCOUNT, "scopes", scope))), started.toString());
+        build("persona_sets", personaSet);
+        build("scopes", scope);
+        assertTrue(started.contains(new BuildRequest(ACCOUNT, "targets", target)), started.toString());
+        build("targets", target);
+        assertEquals(5, api("api-target-download.json", "/v1/targets/" + target + "/download.csv", null).getBody()
+                .lines().count(), "header + 4 people after the new file");
     }
 
     @Test

@@ -324,8 +324,18 @@ public final class BuildSteps {
 
     // ---------------------------------------------------------------- end states
 
+    /**
+     * Status ready; then every ready (or failed) resource built from this one rebuilds, so new data flows all the way
+     * to the targets. Dependents still on their first build are already waiting for this one.
+     */
     public void markReady(BuildRequest r) {
-        resources.setStatus(r.account(), type(r), r.id(), Status.READY, null);
+        resources.setStatus(r.account(), type(r), r.id(), Status.READY, null).ifPresent(ready -> {
+            for (Stored d : graph.dependents(ready)) {
+                if (d.status() != Status.READY && d.status() != Status.ERROR) continue;
+                resources.setStatus(d.account(), d.type(), d.id(), Status.NEW, null);
+                services.workflows().startBuild(new BuildRequest(d.account(), d.type().wire(), d.id()));
+            }
+        });
     }
 
     /** Records why the build failed, as {@code status_error}. */
