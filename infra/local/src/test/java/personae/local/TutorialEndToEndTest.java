@@ -8,7 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import personae.core.ingest.Identity;
+import personae.core.sample.OrdersGenerator;
 import personae.local.Tutorial.Answer;
+import smile.validation.metric.AdjustedRandIndex;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -142,6 +145,24 @@ class TutorialEndToEndTest {
             assertEquals(p.get("individuals_count").asLong(), perPersona.getOrDefault(p.get("id").asText(), 0L),
                     "rows assigned to " + p.get("name"));
         }
+
+        // the sample was generated with planted customer groups (OrdersGenerator, seed 42): the personas find them
+        Map<String, String> customerOfEmail = new java.util.HashMap<>();
+        try (CSVParser p = CSVParser.parse(SAMPLE, java.nio.charset.StandardCharsets.UTF_8,
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            for (CSVRecord r : p) customerOfEmail.put(Identity.normalizeEmail(r.get("email")), r.get("customer_id"));
+        }
+        OrdersGenerator generator = new OrdersGenerator(42);
+        int[] planted = new int[rows.size()];
+        int[] found = new int[rows.size()];
+        List<String> personaIds = new java.util.ArrayList<>(perPersona.keySet());
+        for (int i = 0; i < rows.size(); i++) {
+            String customer = customerOfEmail.get(Identity.normalizeEmail(rows.get(i).get("email")));
+            planted[i] = generator.groupOf(customer).ordinal();
+            found[i] = personaIds.indexOf(rows.get(i).get(idCol));
+        }
+        double ari = AdjustedRandIndex.of(planted, found);
+        assertTrue(ari >= 0.8, "adjusted Rand index of personas vs planted groups: " + ari);
 
         return new Checked(ids, csv);
     }
