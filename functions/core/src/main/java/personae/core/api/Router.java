@@ -71,8 +71,13 @@ public final class Router {
         while (p.endsWith("/") && p.length() > 1) p = p.substring(0, p.length() - 1);
         if (p.startsWith("/")) p = p.substring(1);
         String[] raw = p.split("/", -1);
-        for (int i = 0; i < raw.length; i++) raw[i] = java.net.URLDecoder.decode(raw[i].replace("+", "%2B"),
-                java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            try {
+                raw[i] = java.net.URLDecoder.decode(raw[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("The path segment '" + raw[i] + "' is not valid percent-encoding");
+            }
+        }
         return raw;
     }
 }

@@ -50,7 +50,7 @@ public final class Uploads {
         checkPath(dir, file);
         long limit = services.settings().uploadBodyLimit();
         String length = c.request().header("content-length");
-        if (limit >= 0 && length != null && Long.parseLong(length.trim()) > limit) {
+        if (limit >= 0 && length != null && contentLength(length) > limit) {
             throw new ApiError(413, "BAD_REQUEST", "The file is " + length.trim() + " bytes; the API accepts uploads up to "
                     + limit + " bytes. Copy larger files into the upload folder instead: "
                     + services.settings().dropFolder() + c.account() + "/" + dir + "/" + file
@@ -118,6 +118,14 @@ public final class Uploads {
         services.blobs().delete(Keys.upload(c.account(), c.param("directory"), c.param("filename")));
         resources.delete(s);
         return ApiResponse.empty(204);
+    }
+
+    private static long contentLength(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("Content-Length '" + header + "' is not a number");
+        }
     }
 
     private static void checkPath(String dir, String file) {

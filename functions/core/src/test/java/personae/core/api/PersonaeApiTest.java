@@ -349,5 +349,22 @@ class PersonaeApiTest {
         assertErrorBody(a, "NOT_FOUND");
         a = call("PUT", "/v1/datasets", "{}").expect(405);
         assertTrue(a.json().path("note").asText().contains("GET, POST"), a.body());
+        assertErrorBody(call("GET", "/v1/datasets/%zz", (String) null).expect(400), "BAD_REQUEST");
+        assertErrorBody(call("POST", "/v1/uploads/orders/a.csv", "x", "Content-Length", "lots").expect(400), "BAD_REQUEST");
+    }
+
+    @Test
+    void accountsSeeOnlyTheirOwnResources() {
+        String id = call("POST", "/v1/cohorts", "{\"name\": \"Mine\", \"stream_name\": \"orders\"}").expect(201)
+                .json().get("id").asText();
+        PersonaeApi.ensureAccount(new Services(metadata, blobs, workflows, Clock.systemUTC(),
+                Services.Settings.local()), "other-account", "Other", "other-key-0123456789");
+        String other = "Bearer other-key-0123456789";
+        assertErrorBody(call("GET", "/v1/cohorts/" + id, (String) null, "Authorization", other).expect(404), "NOT_FOUND");
+        assertEquals(0, call("GET", "/v1/cohorts", (String) null, "Authorization", other).expect(200).json().size());
+        call("DELETE", "/v1/cohorts/" + id, (String) null, "Authorization", other).expect(404);
+        assertEquals("other-account", call("GET", "/v1/accounts/current", (String) null, "Authorization", other)
+                .json().get("id").asText());
+        call("GET", "/v1/cohorts/" + id, (String) null).expect(200);
     }
 }
