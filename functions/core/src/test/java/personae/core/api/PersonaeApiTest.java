@@ -354,6 +354,30 @@ class PersonaeApiTest {
     }
 
     @Test
+    void malformedBodiesNeverGiveA500() {
+        List<String> bodies = List.of("null", "[]", "42", "\"text\"", "{}", "{\"name\": null}", "{\"name\": 7}",
+                "{\"name\": \"x\", \"options\": []}", "{\"name\": \"x\", \"options\": {\"type\": 1}}",
+                "{\"name\": \"x\", \"identity_sets\": {\"a\": []}}",
+                "{\"name\": \"x\", \"identity_sets\": {\"a\": {\"house_number_and_street\": \"addr\"}}}",
+                "{\"name\": \"x\", \"output_to_streams\": {\"s\": {\"data_map\": {\"datetime\": {\"column_name\": 5}}}}}",
+                "{\"name\": \"x\", \"output_to_streams\": {\"s\": {\"data_map\": {}, \"conditions\": [{\"_in\": \"a\"}]}}}",
+                "{\"name\": \"x\", \"stream_name\": \"s\", \"stream_conditions\": [{\"property\": \"p\", \"_matches\": \"(\"}]}",
+                "{\"name\": \"x\", \"stream_name\": \"s\", \"recency\": {\"occurrence\": \"middle\"}}",
+                "{\"name\": \"x\", \"cohort_id\": \"c\", \"number_of_clusters\": \"five\"}",
+                "{\"name\": \"x\", \"population\": {\"cohort_ids\": \"c\"}, \"payload\": {}, \"preview\": \"yes\"}",
+                "{\"name\": \"x\", \"scope_id\": \"s\", \"options\": {\"type\": \"hosted_csv\"},"
+                        + " \"representation\": {\"mode\": \"identified\"}, \"limit\": {\"method\": \"row_count\", \"threshold\": -1}}",
+                "{\"name\": \"x\", \"custom_structure\": [1, 2]}", "{\"name\": \"x\", \"filter\": {\"persona\": [{}]}}");
+        for (String type : List.of("datasets", "cohorts", "persona_sets", "scopes", "targets")) {
+            for (String body : bodies) {
+                Answer a = call("POST", "/v1/" + type, body);
+                assertTrue(a.status() >= 400 && a.status() < 500, type + " " + body + " -> " + a.status() + " " + a.body());
+                assertErrorBody(a, a.json().path("error").asText());
+            }
+        }
+    }
+
+    @Test
     void accountsSeeOnlyTheirOwnResources() {
         String id = call("POST", "/v1/cohorts", "{\"name\": \"Mine\", \"stream_name\": \"orders\"}").expect(201)
                 .json().get("id").asText();
