@@ -10,7 +10,7 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.ingest.DatasetSpec;
 import personae.core.pipeline.Keys;
-import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.pipeline.Builds;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceGraph;
 import personae.core.resource.ResourceType;
@@ -45,6 +45,7 @@ public final class PersonaeApi {
     private final ResourceGraph graph;
     private final Uploads uploads;
     private final Downloads downloads;
+    private final Builds builds;
     private final Router router = new Router();
 
     public PersonaeApi(Services services) {
@@ -53,6 +54,7 @@ public final class PersonaeApi {
         this.graph = new ResourceGraph(resources);
         this.uploads = new Uploads(services);
         this.downloads = new Downloads(services);
+        this.builds = new Builds(services);
         routes();
     }
 
@@ -198,7 +200,7 @@ public final class PersonaeApi {
         v.throwIfFailed();
         Stored created = resources.create(c.account(), spec.type(), body);
         if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), body);
-        services.workflows().startBuild(new BuildRequest(c.account(), spec.type().wire(), created.id()));
+        builds.first(c.account(), spec.type(), created.id());
         return ApiResponse.json(201, Json.write(view(created)));
     }
 
@@ -218,16 +220,13 @@ public final class PersonaeApi {
         spec.validate(merged, v);
         checkReferences(c.account(), spec.type(), merged, current.id(), v);
         v.throwIfFailed();
-        Stored updated = resources.update(c.account(), spec.type(), current.id(), s -> {
+        resources.update(c.account(), spec.type(), current.id(), s -> {
             MergePatch.apply(s.doc(), patch);
-            String now = resources.now();
-            s.doc().put("last_updated_config_at", now);
-            s.doc().put("status", Status.NEW.wire());
-            s.doc().put("status_changed_at", now);
-            s.doc().remove("status_error");
+            s.doc().put("last_updated_config_at", resources.now());
         }).orElseThrow(() -> ApiError.notFound("No " + spec.type().noun() + " with id " + current.id()));
+        builds.request(c.account(), spec.type(), current.id());
+        Stored updated = resources.require(c.account(), spec.type(), current.id());
         if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), updated.doc());
-        services.workflows().startBuild(new BuildRequest(c.account(), spec.type().wire(), updated.id()));
         return ok(view(updated));
     }
 

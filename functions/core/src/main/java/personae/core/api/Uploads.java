@@ -7,7 +7,7 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.pipeline.Keys;
 import personae.core.port.BlobStore;
-import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.pipeline.Builds;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
@@ -34,10 +34,12 @@ public final class Uploads {
 
     private final Services services;
     private final Resources resources;
+    private final Builds builds;
 
     public Uploads(Services services) {
         this.services = services;
         this.resources = services.resources();
+        this.builds = new Builds(services);
     }
 
     ApiResponse list(Call c) {
@@ -177,10 +179,9 @@ public final class Uploads {
     /** New data in a directory: every dataset reading it builds again. */
     private void rebuildDatasetsOn(String account, String dir) {
         for (Stored d : resources.list(account, ResourceType.DATASETS)) {
-            if (!dir.equals(Json.text(d.doc().path("options"), "upload_directory"))) continue;
-            if (d.status() != Status.READY && d.status() != Status.ERROR) continue; // a build is already on its way
-            resources.setStatus(account, ResourceType.DATASETS, d.id(), Status.NEW, null);
-            services.workflows().startBuild(new BuildRequest(account, ResourceType.DATASETS.wire(), d.id()));
+            if (dir.equals(Json.text(d.doc().path("options"), "upload_directory"))) {
+                builds.request(account, ResourceType.DATASETS, d.id());
+            }
         }
     }
 

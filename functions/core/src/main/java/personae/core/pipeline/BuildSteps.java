@@ -60,12 +60,14 @@ public final class BuildSteps {
     private final Resources resources;
     private final ResourceGraph graph;
     private final BlobStore blobs;
+    private final Builds builds;
 
     public BuildSteps(Services services) {
         this.services = services;
         this.resources = services.resources();
         this.graph = new ResourceGraph(resources);
         this.blobs = services.blobs();
+        this.builds = new Builds(services);
     }
 
     /** The outcome of CheckInputs, as the Choice state reads it. */
@@ -325,22 +327,25 @@ public final class BuildSteps {
     // ---------------------------------------------------------------- end states
 
     /**
-     * Status ready; then every ready (or failed) resource built from this one rebuilds, so new data flows all the way
-     * to the targets. Dependents still on their first build are already waiting for this one.
+     * Status ready; then every resource built from this one rebuilds, so new data flows all the way to the targets
+     * (see {@link Builds}: one build of a resource at a time). A rebuild asked for during this build starts instead.
      */
     public void markReady(BuildRequest r) {
         resources.setStatus(r.account(), type(r), r.id(), Status.READY, null).ifPresent(ready -> {
+            if (builds.startRequestedRebuild(r.account(), type(r), r.id())) return; // dependents follow that one
             for (Stored d : graph.dependents(ready)) {
-                if (d.status() != Status.READY && d.status() != Status.ERROR) continue;
-                resources.setStatus(d.account(), d.type(), d.id(), Status.NEW, null);
-                services.workflows().startBuild(new BuildRequest(d.account(), d.type().wire(), d.id()));
+                // a dependent never built yet is waiting for this very build; the others rebuild (or will, after
+                // the build they are in the middle of)
+                if (d.doc().hasNonNull("last_updated_output_at")) builds.request(d.account(), d.type(), d.id());
             }
         });
     }
 
     /** Records why the build failed, as {@code status_error}. */
     public void markError(BuildRequest r, String message) {
-        resources.setStatus(r.account(), type(r), r.id(), Status.ERROR, message);
+        if (resources.setStatus(r.account(), type(r), r.id(), Status.ERROR, message).isPresent()) {
+            builds.startRequestedRebuild(r.account(), type(r), r.id());
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -170,7 +170,12 @@ class PersonaeApiTest {
         assertEquals("orders", patched.path("options").path("upload_directory").asText(), "kept by the merge");
         assertFalse(patched.has("output_to_traits"), "null clears");
         assertEquals("new", patched.path("status").asText());
-        assertEquals(2, workflows.requests("datasets").size(), "a patch rebuilds");
+        assertEquals(1, workflows.requests("datasets").size(), "the first build is on its way: the patch waits for it");
+        new personae.core.resource.Resources(metadata, Clock.systemUTC())
+                .setStatus(ACCOUNT, personae.core.resource.ResourceType.DATASETS, id, personae.core.resource.Status.READY, null);
+        assertEquals("new", call("PATCH", "/v1/datasets/" + id, "{\"name\": \"orders 2\"}").expect(200).json()
+                .path("status").asText());
+        assertEquals(2, workflows.requests("datasets").size(), "a patch of a built dataset rebuilds it");
         assertFalse(call("GET", "/v1/datasets/" + id, (String) null).json().has("output_to_traits"));
 
         // a patch that breaks the document is refused and changes nothing
