@@ -87,7 +87,10 @@ public final class PersonaNamer {
         Feature feature = model.features().get(f);
         return switch (feature.kind()) {
             case RECENCY_DAYS -> new Word(high ? "Lapsed" : "Recent", false, 0, f);
-            case TENURE_DAYS -> new Word(high ? (lapsed(model, persona) ? "Long-time" : "Loyal") : "New", false, 1, f);
+            // a short span between first and last order is "New" only for people who bought recently; long ago, it
+            // describes one-time buyers
+            case TENURE_DAYS -> high ? new Word(lapsed(model, persona) ? "Long-time" : "Loyal", false, 1, f)
+                    : lapsed(model, persona) ? new Word("One-time", false, 2, f) : new Word("New", false, 1, f);
             case FREQUENCY -> new Word(high ? "Frequent" : (rawMean(model, persona, f) < 1.5 ? "One-time" : "Occasional"), false, 2, f);
             case TOTAL_VALUE -> new Word(high ? "High-Value" : "Low-Value", false, 3, f);
             case AVERAGE_VALUE -> new Word(high ? "Big-Basket" : "Small-Basket", false, 4, f);

@@ -62,6 +62,13 @@ class PersonaNamerTest {
     }
 
     @Test
+    void aShortSpanLongAgoIsOneTimeNotNew() {
+        // bought once, two years ago: the short tenure must not read as "New"
+        PersonaModel m = model(new double[][]{{1.2, 0, -1.6, 0, 0, 0, 0, 0}, {-1.2, 0, 1.6, 0, 0, 0, 0, 0}});
+        assertEquals("Lapsed One-time Buyers", PersonaNamer.names(m).get(0));
+    }
+
+    @Test
     void clashingNamesAreDisambiguatedDeterministically() {
         PersonaModel m = model(new double[][]{
                 {-1.5, 0, 0, 0, 0, 2.0, 0, 0},
