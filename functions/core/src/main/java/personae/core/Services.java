@@ -31,12 +31,14 @@ public record Services(MetadataStore metadata, BlobStore blobs, WorkflowStarter 
     public record Settings(long inlineDownloadLimit, long uploadBodyLimit, Duration presignTtl, Duration downloadWait,
                            String dropFolder) {
         /**
-         * 5 MiB inline downloads and 4 MiB uploads (a base64 body must stay under Lambda's 6 MB payload).
+         * 3 MiB inline downloads (Lambda responses stop at 6 MB, and a gzip body grows by a third in base64, quoted CSV
+         * by its escaped quotes in the response JSON) and 4 MiB uploads (a base64 body must stay under Lambda's 6 MB
+         * payload).
          *
          * @param bucket the data bucket, whose {@code uploads/} folder takes larger files
          */
         public static Settings lambda(String bucket) {
-            return new Settings(5L << 20, 4L << 20, Duration.ofHours(1), Duration.ofSeconds(20),
+            return new Settings(3L << 20, 4L << 20, Duration.ofHours(1), Duration.ofSeconds(20),
                     "s3://" + bucket + "/uploads/");
         }
 

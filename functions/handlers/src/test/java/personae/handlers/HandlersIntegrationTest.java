@@ -151,6 +151,27 @@ class HandlersIntegrationTest {
         assertTrue(lines.get(0).startsWith("email,person_first_name,person_last_name,house_number_and_street,city,"
                 + "state,postcode,phone,fdy_persona_set_"), lines.get(0));
 
+        // a renamed persona keeps its name through rebuilds, and the CSVs built from it follow
+        String personaId = Json.read(api("api-dataset-get.json", "/v1/persona_sets/" + personaSet, null).getBody())
+                .get("personas").get(0).get("id").asText();
+        APIGatewayV2HTTPEvent rename = EventLoader.loadApiGatewayHttpEvent("events/api-dataset-get.json");
+        rename.setRawPath("/v1/persona_sets/" + personaSet + "/personas/" + personaId);
+        rename.getRequestContext().getHttp().setMethod("PATCH");
+        rename.setBody("{\"name\": \"Our VIPs\"}");
+        APIGatewayV2HTTPResponse renamed = new ApiHandler(services).handleRequest(rename, null);
+        assertEquals(200, renamed.getStatusCode(), renamed.getBody());
+        assertTrue(started.contains(new BuildRequest(ACCOUNT, "scopes", scope)), started.toString());
+        build("scopes", scope);
+        build("targets", target);
+        assertTrue(api("api-target-download.json", "/v1/targets/" + target + "/download.csv", null).getBody()
+                .contains(",Our VIPs"));
+        build("persona_sets", personaSet);
+        build("scopes", scope);
+        build("targets", target);
+        assertEquals("Our VIPs", Json.read(api("api-dataset-get.json", "/v1/persona_sets/" + personaSet, null)
+                .getBody()).get("personas").get(0).get("name").asText());
+        csv = api("api-target-download.json", "/v1/targets/" + target + "/download.csv", null);
+
         // above the inline limit the answer is a redirect to a presigned URL of the same file
         Services small = services(new Services.Settings(10, 4L << 20, Duration.ofMinutes(5), Duration.ofSeconds(1),
                 "s3://" + aws.bucket() + "/uploads/"));

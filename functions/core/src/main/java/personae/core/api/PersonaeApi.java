@@ -10,6 +10,7 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.ingest.DatasetSpec;
 import personae.core.pipeline.Keys;
+import personae.core.pipeline.BuildSteps;
 import personae.core.pipeline.Builds;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceGraph;
@@ -263,8 +264,8 @@ public final class PersonaeApi {
         List<String> header;
         try (var in = CsvFiles.decoded(name, services.blobs().open(first.get().key()))) {
             header = CsvFiles.header(name, in, spec.delimiter(), spec.headerRow());
-        } catch (IOException | CsvProblem e) {
-            return; // the file's own problem is reported by its upload and by the build
+        } catch (IOException | RuntimeException e) {
+            return; // an unreadable file: its problem is reported by its upload and by the build
         }
         spec.referencedColumns().forEach((column, pointer) -> {
             if (!header.contains(column)) {
@@ -288,14 +289,7 @@ public final class PersonaeApi {
                     + String.join(", ", names) + ". Check for dependencies and delete those first.");
         }
         resources.delete(s);
-        String prefix = switch (s.type()) {
-            case DATASETS -> Keys.dataset(s.account(), s.id());
-            case COHORTS -> Keys.cohortMembers(s.account(), s.id());
-            case PERSONA_SETS -> Keys.personaModel(s.account(), s.id());
-            case SCOPES -> Keys.scopeOutput(s.account(), s.id());
-            case TARGETS -> Keys.targetOutput(s.account(), s.id());
-            default -> null;
-        };
+        String prefix = Keys.outputs(s.type(), s.account(), s.id());
         if (prefix != null) services.blobs().list(prefix).forEach(b -> services.blobs().delete(b.key()));
         return ApiResponse.empty(204);
     }
@@ -332,15 +326,20 @@ public final class PersonaeApi {
         v.throwIfFailed();
         resources.require(c.account(), ResourceType.PERSONA_SETS, c.param("id"));
         ObjectNode[] renamed = new ObjectNode[1];
-        resources.update(c.account(), ResourceType.PERSONA_SETS, c.param("id"), s -> {
+        Stored set = resources.update(c.account(), ResourceType.PERSONA_SETS, c.param("id"), s -> {
+            renamed[0] = null;
             for (JsonNode p : s.doc().path("personas")) {
                 if (p.path("id").asText().equals(c.param("persona_id"))) {
-                    if (name != null) ((ObjectNode) p).put("name", name);
+                    if (name != null) {
+                        ((ObjectNode) p).put("name", name);
+                        s.internal().with(BuildSteps.RENAMED).put(c.param("persona_id"), name);
+                    }
                     renamed[0] = ((ObjectNode) p).deepCopy();
                 }
             }
-        });
+        }).orElseThrow(() -> ApiError.notFound("No persona set with id " + c.param("id")));
         if (renamed[0] == null) throw ApiError.notFound("No persona with id " + c.param("persona_id") + " in persona set " + c.param("id"));
+        if (name != null) builds.rebuildDependents(set); // the scopes' CSVs carry persona names
         return ok(renamed[0]);
     }
 

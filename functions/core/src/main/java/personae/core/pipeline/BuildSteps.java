@@ -34,12 +34,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -51,6 +53,12 @@ public final class BuildSteps {
 
     /** Waiting for inputs gives up after this many checks (about an hour at the definition's 2 s wait). */
     public static final int MAX_INPUT_CHECKS = 1800;
+    private static final String BUILDING = "building";
+    /** In a persona set's internal state: persona id to the name a user gave it. */
+    public static final String RENAMED = "renamed_personas";
+    private static final String OUTPUT = "output";
+    private static final String PREVIOUS = "previous_output";
+
     /** Scope previews are capped at this many rows. */
     public static final int PREVIEW_ROWS = 1000;
     /** Every persona set is fitted with this seed, so the same data gives the same personas. */
@@ -124,13 +132,16 @@ public final class BuildSteps {
             files = List.of(files.stream().max(Comparator.comparing(BlobInfo::lastModified)
                     .thenComparing(BlobInfo::key)).orElseThrow());
         }
-        String prefix = Keys.dataset(r.account(), r.id());
-        for (BlobInfo old : blobs.list(prefix)) blobs.delete(old.key());
+        // a new folder per build: readers keep the last good one until MarkReady switches
+        String build = Instant.now(services.clock()).toString().replaceAll("[^0-9]", "")
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> s.internal().put(BUILDING, build));
+        String folder = Keys.datasetBuild(r.account(), r.id(), build);
         String uploads = Keys.uploads(r.account());
         List<DatasetIngestor.SourceFile> sources = files.stream().map(b -> new DatasetIngestor.SourceFile(
                 b.key().substring(uploads.length()), () -> blobs.open(b.key()))).toList();
-        DatasetIngestor.Result result = new DatasetIngestor(spec, name -> blobs.create(prefix + name)).ingest(sources);
-        writeJson(Keys.manifest(r.account(), r.id()), result.manifest());
+        DatasetIngestor.Result result = new DatasetIngestor(spec, name -> blobs.create(folder + name)).ingest(sources);
+        writeJson(folder + Keys.MANIFEST, result.manifest());
         resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode d = s.doc();
             d.put("row_count", result.rowCount());
@@ -153,17 +164,47 @@ public final class BuildSteps {
 
     /** Trait enrichment: behavioural traits per person from the dataset's events, plus first-party traits. */
     public void enrichTraits(BuildRequest r) {
-        running(r);
-        DatasetManifest manifest = readJson(Keys.manifest(r.account(), r.id()), DatasetManifest.class);
+        Stored ds = running(r);
+        String build = ds.internal().path(BUILDING).asText(null);
+        if (build == null) throw new IllegalStateException("dataset " + r.id() + " has no ingestion in progress");
+        String folder = Keys.datasetBuild(r.account(), r.id(), build);
+        DatasetManifest manifest = readJson(folder + Keys.MANIFEST, DatasetManifest.class);
         TraitEnricher.TraitColumns columns;
-        try (InputStream firstParty = blobs.open(Keys.firstPartyTraits(r.account(), r.id()));
-             OutputStream out = blobs.create(Keys.traits(r.account(), r.id()))) {
-            columns = TraitEnricher.enrich(manifest, stream -> blobs.open(Keys.streamEvents(r.account(), r.id(), stream)),
+        try (InputStream firstParty = blobs.open(folder + Keys.FIRST_PARTY_TRAITS);
+             OutputStream out = blobs.create(folder + Keys.TRAITS)) {
+            columns = TraitEnricher.enrich(manifest, stream -> blobs.open(folder + Keys.streamEvents(stream)),
                     firstParty, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        writeJson(Keys.traitFeatures(r.account(), r.id()), columns);
+        writeJson(folder + Keys.TRAIT_FEATURES, columns);
+    }
+
+    /**
+     * The dataset now reads from the build just finished; the build before it stays one generation (a reader that
+     * started on it can finish), older ones are deleted.
+     */
+    private void publishDatasetBuild(BuildRequest r) {
+        String[] prune = new String[1];
+        resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
+            ObjectNode in = s.internal();
+            String build = in.path(BUILDING).asText(null);
+            if (build == null) return;
+            prune[0] = in.path(PREVIOUS).asText(null);
+            if (in.hasNonNull(OUTPUT)) in.put(PREVIOUS, in.get(OUTPUT).asText());
+            else in.remove(PREVIOUS);
+            in.put(OUTPUT, build);
+            in.remove(BUILDING);
+        });
+        if (prune[0] != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
+    }
+
+    /** The folder of a dataset's current output. */
+    private String datasetFolder(String account, String datasetId) {
+        Stored ds = resources.require(account, ResourceType.DATASETS, datasetId);
+        String output = ds.internal().path(OUTPUT).asText(null);
+        if (output == null) throw new IllegalStateException("dataset '" + ds.name() + "' (" + datasetId + ") has no built output yet");
+        return Keys.datasetBuild(account, datasetId, output);
     }
 
     // ---------------------------------------------------------------- cohorts
@@ -177,7 +218,7 @@ public final class BuildSteps {
         try {
             for (Stored ds : graph.datasetsFeeding(r.account(), rules.streamName())) {
                 sources.add(new CohortBuilder.Source(ds.id(),
-                        blobs.open(Keys.streamEvents(r.account(), ds.id(), rules.streamName()))));
+                        blobs.open(datasetFolder(r.account(), ds.id()) + Keys.streamEvents(rules.streamName()))));
             }
             try (OutputStream out = blobs.create(Keys.cohortMembers(r.account(), r.id()))) {
                 members = CohortBuilder.build(rules, sources, services.clock().instant(), out);
@@ -217,11 +258,12 @@ public final class BuildSteps {
         PersonaModel model = readJson(Keys.personaModel(r.account(), r.id()), PersonaModel.class);
         List<String> names = PersonaNamer.names(model);
         resources.update(r.account(), ResourceType.PERSONA_SETS, r.id(), s -> {
+            JsonNode renamed = s.internal().path(RENAMED); // names users gave (PATCH .../personas/{id}) survive rebuilds
             ArrayNode personas = s.doc().putArray("personas");
             for (int i = 0; i < model.k(); i++) {
                 ObjectNode p = personas.addObject();
                 p.put("id", personaId(r.id(), i));
-                p.put("name", names.get(i));
+                p.put("name", renamed.path(personaId(r.id(), i)).asText(names.get(i)));
                 p.put("individuals_count", model.memberCounts().get(i));
                 ObjectNode center = p.putObject("details").putObject("center");
                 model.centers().get(i).forEach((f, v) -> {
@@ -282,7 +324,7 @@ public final class BuildSteps {
                 for (PersonaModel m : models) {
                     assignments.add(m.assignAll(readFeatures(r.account(), e.getKey(), m.features(), e.getValue())));
                 }
-                try (InputStream people = blobs.open(Keys.people(r.account(), e.getKey()))) {
+                try (InputStream people = blobs.open(datasetFolder(r.account(), e.getKey()) + Keys.PEOPLE)) {
                     out.writeDataset(people, e.getValue(), assignments);
                 }
             }
@@ -331,21 +373,38 @@ public final class BuildSteps {
      * (see {@link Builds}: one build of a resource at a time). A rebuild asked for during this build starts instead.
      */
     public void markReady(BuildRequest r) {
-        resources.setStatus(r.account(), type(r), r.id(), Status.READY, null).ifPresent(ready -> {
-            if (builds.startRequestedRebuild(r.account(), type(r), r.id())) return; // dependents follow that one
-            for (Stored d : graph.dependents(ready)) {
-                // a dependent never built yet is waiting for this very build; the others rebuild (or will, after
-                // the build they are in the middle of)
-                if (d.doc().hasNonNull("last_updated_output_at")) builds.request(d.account(), d.type(), d.id());
-            }
+        if (type(r) == ResourceType.DATASETS) publishDatasetBuild(r);
+        Optional<Stored> marked = resources.setStatus(r.account(), type(r), r.id(), Status.READY, null);
+        if (marked.isEmpty()) deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
+        marked.ifPresent(ready -> {
+            // a rebuild asked for during this build starts instead; the dependents follow that one
+            if (!builds.startRequestedRebuild(r.account(), type(r), r.id())) builds.rebuildDependents(ready);
         });
     }
 
     /** Records why the build failed, as {@code status_error}. */
     public void markError(BuildRequest r, String message) {
+        if (type(r) == ResourceType.DATASETS) discardDatasetBuild(r);
         if (resources.setStatus(r.account(), type(r), r.id(), Status.ERROR, message).isPresent()) {
             builds.startRequestedRebuild(r.account(), type(r), r.id());
+        } else {
+            deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
         }
+    }
+
+    /** A failed ingestion's files go; the last good output stays in use. */
+    private void discardDatasetBuild(BuildRequest r) {
+        String[] build = new String[1];
+        resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
+            build[0] = s.internal().path(BUILDING).asText(null);
+            s.internal().remove(BUILDING);
+        });
+        if (build[0] != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
+    }
+
+    private void deleteAll(String prefix) {
+        if (prefix == null) return;
+        for (BlobInfo b : blobs.list(prefix)) blobs.delete(b.key());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -369,11 +428,11 @@ public final class BuildSteps {
     }
 
     private TraitEnricher.TraitColumns traitColumns(String account, String datasetId) {
-        return readJson(Keys.traitFeatures(account, datasetId), TraitEnricher.TraitColumns.class);
+        return readJson(datasetFolder(account, datasetId) + Keys.TRAIT_FEATURES, TraitEnricher.TraitColumns.class);
     }
 
     private FeatureTable readFeatures(String account, String datasetId, List<Feature> features, int[] persons) {
-        try (InputStream in = blobs.open(Keys.traits(account, datasetId))) {
+        try (InputStream in = blobs.open(datasetFolder(account, datasetId) + Keys.TRAITS)) {
             return TraitFiles.features(in, features, persons);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -394,7 +453,9 @@ public final class BuildSteps {
 
     private List<String> identityColumns(String account, Iterable<String> datasetIds) {
         LinkedHashSet<String> cols = new LinkedHashSet<>();
-        for (String ds : datasetIds) cols.addAll(readJson(Keys.manifest(account, ds), DatasetManifest.class).identityColumns());
+        for (String ds : datasetIds) {
+            cols.addAll(readJson(datasetFolder(account, ds) + Keys.MANIFEST, DatasetManifest.class).identityColumns());
+        }
         return personae.core.ingest.Identity.FIELDS.stream().filter(cols::contains).toList();
     }
 

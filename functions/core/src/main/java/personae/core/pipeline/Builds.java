@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Services;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
+import personae.core.resource.ResourceGraph;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.resource.Status;
@@ -28,6 +29,16 @@ public final class Builds {
     public Builds(Services services) {
         this.services = services;
         this.resources = services.resources();
+    }
+
+    /**
+     * Rebuilds what was built from {@code s} (cohorts from a dataset, persona sets and scopes from a cohort, ...).
+     * A dependent never built yet is waiting for {@code s} anyway.
+     */
+    public void rebuildDependents(Resources.Stored s) {
+        for (Resources.Stored d : new ResourceGraph(resources).dependents(s)) {
+            if (d.doc().hasNonNull("last_updated_output_at")) request(d.account(), d.type(), d.id());
+        }
     }
 
     /** Starts the first build of a resource just created (its status is {@code new}). */

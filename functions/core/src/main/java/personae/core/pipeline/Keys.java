@@ -23,32 +23,29 @@ public final class Keys {
         return UPLOADS + account + "/";
     }
 
+    /** Everything of one dataset (all its builds). */
     public static String dataset(String account, String datasetId) {
         return "datasets/" + account + "/" + datasetId + "/";
     }
 
-    public static String people(String account, String datasetId) {
-        return dataset(account, datasetId) + "people.csv";
+    /**
+     * One build's output folder. Each build of a dataset writes a new folder and {@code MarkReady} switches the
+     * dataset to it, so nobody ever reads a half-written or half-deleted set of files.
+     */
+    public static String datasetBuild(String account, String datasetId, String build) {
+        return dataset(account, datasetId) + "builds/" + build + "/";
     }
 
-    public static String manifest(String account, String datasetId) {
-        return dataset(account, datasetId) + "manifest.json";
-    }
+    /** File names inside a dataset build folder. */
+    public static final String PEOPLE = "people.csv";
+    public static final String MANIFEST = "manifest.json";
+    public static final String FIRST_PARTY_TRAITS = "first_party_traits.csv";
+    public static final String TRAITS = "traits.csv";
+    public static final String TRAIT_FEATURES = "traits.json";
 
-    public static String streamEvents(String account, String datasetId, String stream) {
-        return dataset(account, datasetId) + "streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8) + ".csv";
-    }
-
-    public static String firstPartyTraits(String account, String datasetId) {
-        return dataset(account, datasetId) + "first_party_traits.csv";
-    }
-
-    public static String traits(String account, String datasetId) {
-        return dataset(account, datasetId) + "traits.csv";
-    }
-
-    public static String traitFeatures(String account, String datasetId) {
-        return dataset(account, datasetId) + "traits.json";
+    /** A stream's events file inside a dataset build folder. */
+    public static String streamEvents(String stream) {
+        return "streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8) + ".csv";
     }
 
     public static String cohortMembers(String account, String cohortId) {
@@ -65,5 +62,17 @@ public final class Keys {
 
     public static String targetOutput(String account, String targetId) {
         return "targets/" + account + "/" + targetId + "/output.csv";
+    }
+
+    /** The prefix of everything Personae derived for a resource (deleted with it). */
+    public static String outputs(personae.core.resource.ResourceType type, String account, String id) {
+        return switch (type) {
+            case DATASETS -> dataset(account, id);
+            case COHORTS -> "cohorts/" + account + "/" + id + "/";
+            case PERSONA_SETS -> "persona_sets/" + account + "/" + id + "/";
+            case SCOPES -> "scopes/" + account + "/" + id + "/";
+            case TARGETS -> "targets/" + account + "/" + id + "/";
+            default -> null;
+        };
     }
 }
