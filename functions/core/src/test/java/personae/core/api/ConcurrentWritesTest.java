@@ -82,4 +82,53 @@ class ConcurrentWritesTest {
         assertEquals(again, lambdaA.call("GET", "/v1/streams/orders", null).expect(200).json().path("id").asText());
         lambdaA.call("POST", "/v1/streams/%20", null).expect(400);
     }
+
+    // ---------------------------------------------------------------- uploads
+
+    static final String JAN = "email,total\na@x.com,3\n";
+    static final String JAN_B = "email,total\nb@x.com,4\n";
+    static final String JAN_C = "email,total\nc@x.com,5\n";
+
+    JsonNode upload(String subpath) {
+        JsonNode list = lambdaA.call("GET", "/v1/uploads", null).expect(200).json();
+        assertEquals(1, list.size(), list.toString());
+        assertEquals(subpath, list.get(0).path("subpath").asText());
+        return list.get(0);
+    }
+
+    static String md5(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aNewFileUploadedTwiceAtOnceIsRecordedOnce() throws Exception {
+        metadata.beforeNextWrite("uploads", () -> lambdaB.call("POST", "/v1/uploads/orders/jan.csv", JAN_B).expect(200));
+        lambdaA.call("POST", "/v1/uploads/orders/jan.csv", JAN).expect(200);
+        assertTrue(metadata.raced());
+        JsonNode u = upload("orders/jan.csv");
+        assertEquals(md5(JAN), u.path("md5_hash").asText(), "the last writer's record");
+        assertEquals(JAN.length(), u.path("file_size").asLong());
+    }
+
+    @Test
+    void aReplacedFileIsNeverMissingAndConcurrentReplacementsBothSucceed() throws Exception {
+        lambdaA.call("POST", "/v1/uploads/orders/jan.csv", JAN).expect(200);
+        metadata.afterNextWrite("uploads", () -> {
+            lambdaB.call("GET", "/v1/uploads/orders/jan.csv", null).expect(200);
+            upload("orders/jan.csv");
+            lambdaB.call("POST", "/v1/uploads/orders/jan.csv", JAN_C).expect(200);
+        });
+        lambdaA.call("POST", "/v1/uploads/orders/jan.csv", JAN_B).expect(200);
+        assertTrue(metadata.raced());
+        assertEquals(md5(JAN_C), upload("orders/jan.csv").path("md5_hash").asText());
+
+        // the other order: B writes between A's read and A's write; A's write retries on the newer version
+        metadata.beforeNextWrite("uploads", () -> lambdaB.call("POST", "/v1/uploads/orders/jan.csv", JAN_C).expect(200));
+        lambdaA.call("POST", "/v1/uploads/orders/jan.csv", JAN).expect(200);
+        assertTrue(metadata.raced());
+        JsonNode u = upload("orders/jan.csv");
+        assertEquals(md5(JAN), u.path("md5_hash").asText());
+        assertEquals(JAN.length(), u.path("file_size").asLong());
+    }
 }
