@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The v1 API over HTTP on 127.0.0.1, for the local runtime: request bodies stream into the API (uploads of any size go
- * straight to storage) and response bodies stream out (CSV downloads are not buffered).
+ * straight to storage) and response bodies stream out (CSV downloads are not buffered). Each request runs on its own
+ * virtual thread.
  */
 final class LocalHttpServer implements AutoCloseable {
 
@@ -33,11 +34,10 @@ final class LocalHttpServer implements AutoCloseable {
     static LocalHttpServer start(int port, PersonaeApi api) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-            ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-                Thread t = new Thread(r, "personae-http");
-                t.setDaemon(true);
-                return t;
-            });
+            // a virtual thread per request: a download.csv waiting up to a minute for its target holds no platform
+            // thread, so any number of them never starve the other requests
+            ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("personae-http-", 0).factory());
             server.setExecutor(executor);
             server.createContext("/", exchange -> serve(api, exchange));
             server.start();

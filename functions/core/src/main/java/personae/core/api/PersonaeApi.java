@@ -351,15 +351,35 @@ public final class PersonaeApi {
         while (names.hasNext()) stream(account, names.next(), true);
     }
 
-    private synchronized Stored stream(String account, String idOrName, boolean create) {
-        for (Stored s : resources.list(account, ResourceType.STREAMS)) {
-            if (s.id().equals(idOrName) || idOrName.equals(s.name())) return s;
+    /**
+     * A stream by id or name, created when asked and absent. A stream's id is derived from its account and name, so
+     * creators racing in different Lambdas write the same id: the store's conditional create lets one win, and the
+     * others return the winner's stream. Streams stored before ids were derived are still found by name.
+     */
+    private Stored stream(String account, String idOrName, boolean create) {
+        String derivedId = UUID.nameUUIDFromBytes(("stream\u0000" + account + "\u0000" + idOrName)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        for (int attempt = 0; ; attempt++) {
+            if (idOrName.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) { // stream ids are UUIDs
+                var byId = resources.find(account, ResourceType.STREAMS, idOrName);
+                if (byId.isPresent()) return byId.get();
+            }
+            var byDerivedId = resources.find(account, ResourceType.STREAMS, derivedId);
+            if (byDerivedId.isPresent() && idOrName.equals(byDerivedId.get().name())) return byDerivedId.get();
+            for (Stored s : resources.list(account, ResourceType.STREAMS)) {
+                if (idOrName.equals(s.name())) return s;
+            }
+            if (!create) throw ApiError.notFound("No stream with id or name '" + idOrName + "'");
+            if (idOrName.isBlank()) throw ApiError.badRequest("A stream name must not be blank");
+            ObjectNode fields = Json.object();
+            fields.put("name", idOrName);
+            try {
+                return resources.create(account, ResourceType.STREAMS, derivedId, fields);
+            } catch (ApiError e) {
+                // another creator got there first: find theirs (unless it was deleted at once, then create again)
+                if (e.status() != 409 || attempt >= 2) throw e;
+            }
         }
-        if (!create) throw ApiError.notFound("No stream with id or name '" + idOrName + "'");
-        if (idOrName.isBlank()) throw ApiError.badRequest("A stream name must not be blank");
-        ObjectNode fields = Json.object();
-        fields.put("name", idOrName);
-        return resources.create(account, ResourceType.STREAMS, fields);
     }
 
     /** A stream with its properties, derived from every dataset that outputs to it. */

@@ -8,6 +8,7 @@ import personae.core.ingest.ValueFormat;
 import personae.core.resource.ResourceType;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -95,6 +96,11 @@ final class Specs {
                 v.fail("/upsert_columns", "cannot be combined with incremental_column", "oneOf");
             }
             v.enumString(doc, "privacy", "", false, Set.of("suppress", "delete"));
+            v.bool(doc, "preview", "", false);
+            v.strings(doc, "upsert_columns", "", false, null);
+            v.string(doc, "incremental_column", "", false);
+            v.strings(doc, "reference_key_columns", "", false, null);
+            v.string(doc, "reference_key_column", "", false);
         }
 
         private void identitySet(String name, JsonNode set, Validation v) {
@@ -153,7 +159,16 @@ final class Specs {
             v.onlyFields((ObjectNode) trait, path, List.of("column_name", "format", "transformation_table"));
             v.string(trait, "column_name", path, true);
             v.enumString(trait, "format", path, false, ValueFormat.ALL);
-            v.object(trait, "transformation_table", path, false);
+            ObjectNode table = v.object(trait, "transformation_table", path, false);
+            if (table != null) {
+                table.properties().forEach(e -> {
+                    JsonNode value = e.getValue();
+                    if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
+                        v.fail(path + "/transformation_table/" + pointerToken(e.getKey()),
+                                "must be a string, number or boolean (the value to use instead)", "type");
+                    }
+                });
+            }
         }
     };
 
@@ -286,6 +301,27 @@ final class Specs {
         }
     };
 
+    /** The fields of each representation mode (TargetModes, a oneOf on mode). */
+    static final Map<String, List<String>> REPRESENTATION_FIELDS = Map.of(
+            "identified", List.of("mode", "aggregate", "transform_preset"),
+            "aggregated", List.of("mode", "aggregate", "include_geometry", "transform_preset"),
+            "hashed", List.of("mode", "transform_preset"),
+            "referenced", List.of("mode", "reference", "reference_dataset_id", "transform_preset"));
+    static final List<String> ALL_REPRESENTATION_FIELDS = List.of("mode", "aggregate", "include_geometry",
+            "transform_preset", "reference", "reference_dataset_id");
+
+    /** The fields of each limit method (TargetLimit, a oneOf on method). */
+    static final Map<String, List<String>> LIMIT_FIELDS = Map.of(
+            "row_count", List.of("method", "threshold", "outcome_id", "direction"),
+            "percentile", List.of("method", "outcome_id", "percentile_min", "percentile_max"));
+    static final List<String> ALL_LIMIT_FIELDS = List.of("method", "threshold", "outcome_id", "direction",
+            "percentile_min", "percentile_max");
+
+    /** A map key as a JSON pointer token (RFC 6901: {@code ~} and {@code /} escaped). */
+    static String pointerToken(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
     static final Spec TARGET = new Spec() {
         public ResourceType type() { return ResourceType.TARGETS; }
 
@@ -320,8 +356,8 @@ final class Specs {
             }
             ObjectNode rep = v.object(doc, "representation", "", true);
             if (rep != null) {
-                String mode = v.enumString(rep, "mode", "/representation", true,
-                        Set.of("aggregated", "hashed", "identified", "referenced"));
+                String mode = v.enumString(rep, "mode", "/representation", true, REPRESENTATION_FIELDS.keySet());
+                v.onlyFields(rep, "/representation", mode == null ? ALL_REPRESENTATION_FIELDS : REPRESENTATION_FIELDS.get(mode));
                 if (mode != null && !mode.equals("identified")) {
                     v.fail("/representation/mode", "only the identified mode is available yet (got '" + mode + "')", "enum");
                 }
@@ -337,21 +373,44 @@ final class Specs {
             }
             ObjectNode limit = v.object(doc, "limit", "", false);
             if (limit != null) {
-                String method = v.enumString(limit, "method", "/limit", true, Set.of("row_count", "percentile"));
+                String method = v.enumString(limit, "method", "/limit", true, LIMIT_FIELDS.keySet());
+                v.onlyFields(limit, "/limit", method == null ? ALL_LIMIT_FIELDS : LIMIT_FIELDS.get(method));
                 if ("percentile".equals(method)) v.fail("/limit/method", "percentile limits need outcomes, which Personae does not have", "enum");
-                if ("row_count".equals(method)) v.integer(limit, "threshold", "/limit", 0, Integer.MAX_VALUE);
-                if ("row_count".equals(method) && !limit.hasNonNull("threshold")) v.fail("/limit/threshold", "is required", "required");
+                if ("row_count".equals(method)) {
+                    v.integer(limit, "threshold", "/limit", 0, Integer.MAX_VALUE);
+                    if (!limit.hasNonNull("threshold")) v.fail("/limit/threshold", "is required", "required");
+                    if (v.string(limit, "outcome_id", "/limit", false) != null) {
+                        v.fail("/limit/outcome_id", "ranking by an outcome needs outcomes, which Personae does not have; "
+                                + "omit outcome_id (rows are then taken in no particular order)", "enum");
+                    }
+                    v.enumString(limit, "direction", "/limit", false, Set.of("ascending", "descending"));
+                }
             }
             ObjectNode filter = v.object(doc, "filter", "", false);
             if (filter != null) {
-                v.onlyFields(filter, "/filter", List.of("persona"));
+                v.onlyFields(filter, "/filter", List.of("persona", "cohort_membership", "trait"));
+                for (String f : List.of("cohort_membership", "trait")) {
+                    JsonNode n = filter.get(f);
+                    if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
+                        v.fail("/filter/" + f, "target " + f + " filters are not supported by Personae yet; "
+                                + "filter on persona", "enum");
+                    }
+                }
                 JsonNode persona = filter.get("persona");
-                if (persona != null && persona.isArray()) {
+                if (persona != null && !persona.isNull() && !persona.isArray()) {
+                    v.fail("/filter/persona", "must be an array of {persona_set_id, persona_id, _eq} conditions", "type");
+                } else if (persona != null) {
                     for (int i = 0; i < persona.size(); i++) {
                         String p = "/filter/persona/" + i;
-                        v.string(persona.get(i), "persona_set_id", p, true);
-                        v.string(persona.get(i), "persona_id", p, true);
-                        v.bool(persona.get(i), "_eq", p, true);
+                        JsonNode c = persona.get(i);
+                        if (!c.isObject()) {
+                            v.fail(p, "must be an object with persona_set_id, persona_id and _eq", "type");
+                            continue;
+                        }
+                        v.onlyFields((ObjectNode) c, p, List.of("persona_set_id", "persona_id", "_eq"));
+                        v.string(c, "persona_set_id", p, true);
+                        v.string(c, "persona_id", p, true);
+                        v.bool(c, "_eq", p, true);
                     }
                 }
             }
@@ -359,9 +418,32 @@ final class Specs {
             if (structure != null && !structure.isNull()) {
                 if (!structure.isArray()) v.fail("/custom_structure", "must be an array", "type");
                 else for (int i = 0; i < structure.size(); i++) {
-                    v.string(structure.get(i), "scope_col", "/custom_structure/" + i, true);
-                    v.string(structure.get(i), "output_col", "/custom_structure/" + i, true);
+                    String p = "/custom_structure/" + i;
+                    JsonNode c = structure.get(i);
+                    if (!c.isObject()) {
+                        v.fail(p, "must be an object with scope_col and output_col", "type");
+                        continue;
+                    }
+                    v.onlyFields((ObjectNode) c, p, List.of("scope_col", "output_col", "is_identity_col", "aggregation",
+                            "aggregation_criteria"));
+                    v.string(c, "scope_col", p, true);
+                    v.string(c, "output_col", p, true);
+                    v.bool(c, "is_identity_col", p, false);
+                    if (v.enumString(c, "aggregation", p, false, Set.of("avg", "count", "countif")) != null) {
+                        v.fail(p + "/aggregation", "applies to the aggregated mode only, which is not available yet",
+                                "enum");
+                    }
+                    v.string(c, "aggregation_criteria", p, false);
                 }
+            }
+            ObjectNode payloadMap = v.object(doc, "payload_map", "", false);
+            if (payloadMap != null) {
+                payloadMap.properties().forEach(e -> {
+                    if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                        v.fail("/payload_map/" + pointerToken(e.getKey()), "must be a non-blank string (the new column "
+                                + "name)", "type");
+                    }
+                });
             }
             v.bool(doc, "human_readable", "", false);
         }

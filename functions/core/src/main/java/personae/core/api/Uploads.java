@@ -165,14 +165,30 @@ public final class Uploads {
         }
     }
 
+    /**
+     * Upserts the file's record: updates it in place when it exists (so it is never missing in between), creates it
+     * otherwise, and updates after all when a concurrent upload created it first.
+     */
     private void record(String account, String dir, String file, long size, String md5) {
         String subpath = dir + "/" + file;
-        ObjectNode fields = Json.object();
-        fields.put("subpath", subpath);
-        fields.put("file_size", size);
-        fields.put("md5_hash", md5);
-        resources.find(account, ResourceType.UPLOADS, subpath).ifPresent(resources::delete);
-        resources.create(account, ResourceType.UPLOADS, subpath, fields);
+        for (int attempt = 0; ; attempt++) {
+            boolean updated = resources.update(account, ResourceType.UPLOADS, subpath, s -> {
+                s.doc().put("file_size", size);
+                s.doc().put("md5_hash", md5);
+                s.doc().put("created_at", resources.now());
+            }).isPresent();
+            if (updated) break;
+            ObjectNode fields = Json.object();
+            fields.put("subpath", subpath);
+            fields.put("file_size", size);
+            fields.put("md5_hash", md5);
+            try {
+                resources.create(account, ResourceType.UPLOADS, subpath, fields);
+                break;
+            } catch (ApiError e) {
+                if (e.status() != 409 || attempt >= 2) throw e; // created meanwhile: update it
+            }
+        }
         rebuildDatasetsOn(account, dir);
     }
 
