@@ -64,7 +64,10 @@ public final class Identity {
 
     /**
      * E.164 form ({@code +16175550134}); null when the cell holds no plausible phone number. Ten-digit and
-     * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser.
+     * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser. Placeholders
+     * that many customers share ({@code 000-000-0000}, {@code 999-999-9999}, {@code 123-456-7890}) are not phones:
+     * a NANP number whose area code or exchange starts with 0 or 1 does not exist, and neither does a number of
+     * one repeated digit; matching on them would merge strangers. (555 numbers are kept.)
      */
     public static String normalizePhone(String raw) {
         if (raw == null || raw.isBlank()) return null;
@@ -76,15 +79,28 @@ public final class Identity {
             else if (Character.isLetter(c)) return parseWithLibrary(s);
         }
         boolean plus = s.startsWith("+");
-        if (!plus && digits.length() == 10) return "+1" + digits;
-        if (digits.length() == 11 && digits.charAt(0) == '1') return "+" + digits;
+        if (!plus && digits.length() == 10) return nanp(digits, 0) ? "+1" + digits : null;
+        if (digits.length() == 11 && digits.charAt(0) == '1') return nanp(digits, 1) ? "+" + digits : null;
         return parseWithLibrary(s);
+    }
+
+    /** Whether the ten digits from {@code from} can be a real NANP number (see {@link #normalizePhone}). */
+    private static boolean nanp(CharSequence d, int from) {
+        return d.charAt(from) >= '2' && d.charAt(from + 3) >= '2' && !oneDigit(d, from);
+    }
+
+    private static boolean oneDigit(CharSequence d, int from) {
+        for (int i = from + 1; i < d.length(); i++) if (d.charAt(i) != d.charAt(from)) return false;
+        return true;
     }
 
     private static String parseWithLibrary(String s) {
         try {
             var n = PHONES.parse(s, "US");
             if (!PHONES.isPossibleNumber(n)) return null;
+            String national = Long.toString(n.getNationalNumber());
+            if (oneDigit(national, 0)) return null;
+            if (n.getCountryCode() == 1 && (national.length() != 10 || !nanp(national, 0))) return null;
             return PHONES.format(n, PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (NumberParseException e) {
             return null;

@@ -175,6 +175,16 @@ class DatasetIngestorTest {
     }
 
     @Test
+    void placeholderPhonesDoNotMergeStrangers() {
+        String csv = HEADER
+                + "a@x.com,000-000-0000,Ann,Lee,1 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "b@x.com,000-000-0000,Bob,Ray,2 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "c@x.com,(999) 999-9999,Cy,Ho,3 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "d@x.com,999.999.9999,Di,Wu,4 Elm St,02139,2024-01-01,1,garden,paid,\n";
+        assertEquals(4, ingest(SPEC, new Outputs(), csv).manifest().people());
+    }
+
+    @Test
     void aMappedColumnMissingFromTheHeaderNamesTheColumnAndTheField() {
         String csv = "email,phone,first,last,street,date,total,cat,status,tier\n";
         CsvProblem p = assertThrows(CsvProblem.class, () -> ingest(SPEC, new Outputs(), csv));

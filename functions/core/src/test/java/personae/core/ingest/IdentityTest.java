@@ -36,6 +36,21 @@ class IdentityTest {
         assertNull(Identity.normalizePhone(raw));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"000-000-0000", "999-999-9999", "(555) 555-5555", "1-111-111-1111", "123-456-7890",
+            "(012) 555-0134", "617-055-0134", "617-155-0134", "+1 000 000 0000", "+1 (999) 999-9999",
+            "1 (123) 456-7890", "000-000-0000 ext. 5", "tel: 999 999 9999", "+44 0000 000000", "+44 1111 111111"})
+    void placeholderPhonesAreNotPhones(String raw) {
+        assertNull(Identity.normalizePhone(raw), raw);
+    }
+
+    @Test
+    void realLookingNanpNumbersStillPass() {
+        assertEquals("+12125550101", Identity.normalizePhone("212-555-0101"));
+        assertEquals("+12025551234", Identity.normalizePhone("tel: 202 555 1234"));
+        assertEquals("+19999999990", Identity.normalizePhone("999-999-9990"));
+    }
+
     @Test
     void internationalPhonesUseTheFullParser() {
         assertEquals("+442079460958", Identity.normalizePhone("+44 20 7946 0958"));
