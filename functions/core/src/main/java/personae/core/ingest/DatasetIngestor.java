@@ -28,8 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * Ingestion and identity resolution in one streaming pass over a dataset's files: rows are checked, de-duplicated,
- * resolved to people (union of every identity key a row carries: email, phone, name + address) and split into
- * stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
+ * resolved to people (union of the identity keys each identity set carries on a row: email, phone, name + address;
+ * each set is one person) and split into stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
  * written grouped by person.
  */
 public final class DatasetIngestor {
@@ -165,25 +165,32 @@ public final class DatasetIngestor {
         return h;
     }
 
-    /** Every identity key of the row; returns the row's node, or -1 when the row identifies nobody. */
+    /**
+     * Resolves the people a row names: each identity set groups one person's PII (a {@code buyer} and a
+     * {@code recipient} on one row are two people), so keys are unioned within a set, never across sets; a key seen
+     * again (in any row or set) is the same person. Returns the node of the first set (in the dataset's order) that
+     * identifies someone on the row (that person owns the row's events and traits), or -1 when none does.
+     */
     private int resolve(String[] v) {
-        int first = -1;
-        String[] identity = null;
+        int rowNode = -1;
         for (IdentitySet set : spec.identitySets()) {
+            int first = -1;
+            String[] identity = null;
             for (String key : keys(set, v)) {
                 Integer node = nodeOfKey.get(key);
                 if (node == null) {
                     node = parent.size();
                     parent.add(node);
-                    if (identity == null) identity = identityFields(v);
+                    if (identity == null) identity = identityFields(set, v);
                     identityOfNode.add(identity);
                     nodeOfKey.put(key, node);
                 }
                 if (first < 0) first = node;
                 else union(first, node);
             }
+            if (rowNode < 0) rowNode = first;
         }
-        return first;
+        return rowNode;
     }
 
     private List<String> keys(IdentitySet set, String[] v) {
@@ -239,18 +246,12 @@ public final class DatasetIngestor {
         return b.isEmpty() ? null : b.toString();
     }
 
-    /** The row's values for the identity output columns, from the first identity set that maps each. */
-    private String[] identityFields(String[] v) {
+    /** The row's values for the identity output columns from one set's columns (null where it maps none). */
+    private String[] identityFields(IdentitySet set, String[] v) {
         String[] out = new String[identityColumns.size()];
         for (int i = 0; i < out.length; i++) {
             String f = identityColumns.get(i);
-            for (IdentitySet set : spec.identitySets()) {
-                String s = f.equals("house_number_and_street") ? many(set.columns(), f, v) : one(set.columns(), f, v);
-                if (s != null) {
-                    out[i] = s;
-                    break;
-                }
-            }
+            out[i] = f.equals("house_number_and_street") ? many(set.columns(), f, v) : one(set.columns(), f, v);
         }
         return out;
     }

@@ -174,6 +174,34 @@ class DatasetIngestorTest {
         assertEquals(3, r.manifest().streams().get("orders").events());
     }
 
+    static final String GIFTS = """
+            {"id": "gifts", "options": {"type": "hosted_csv", "upload_directory": "gifts"},
+             "identity_sets": {"buyer": {"email": "buyer_email", "person_first_name": "buyer_first"},
+                               "recipient": {"email": "recipient_email", "person_first_name": "recipient_first"}},
+             "output_to_streams": {"orders": {"data_map": {"datetime": {"column_name": "date", "format": "yyyy_mm_dd_dash"},
+                                                           "value": {"column_name": "total"}}}},
+             "output_to_traits": {"tier": {"column_name": "tier"}}}""";
+
+    @Test
+    void eachIdentitySetIsItsOwnPersonAndTheFirstSetOwnsTheRow() {
+        String csv = "buyer_email,buyer_first,recipient_email,recipient_first,date,total,tier\n"
+                + "a@x.com,Ann,r1@x.com,Rita,2024-01-01,1,gold\n"      // Ann buys for Rita
+                + "b@x.com,Bob,r2@x.com,Ray,2024-01-02,2,silver\n"     // Bob buys for Ray
+                + "a@x.com,Ann,r2@x.com,Ray,2024-01-03,3,\n"           // Ann buys for Ray: still four people
+                + ",,R1@x.com,Rita,2024-01-04,4,bronze\n";             // no buyer: the recipient's row
+        Outputs out = new Outputs();
+        DatasetIngestor.Result r = ingest(GIFTS, out, csv);
+        assertEquals(4, r.manifest().people(), "a, b, r1, r2");
+        List<List<String>> people = out.records("people.csv").stream().map(CSVRecord::toList).toList();
+        assertEquals(List.of(List.of("0", "a@x.com", "Ann"), List.of("1", "r1@x.com", "Rita"),
+                List.of("2", "b@x.com", "Bob"), List.of("3", "r2@x.com", "Ray")), people,
+                "each person's identity from its own set's columns");
+        List<String> events = out.records("streams/orders.csv").stream().map(e -> e.get(0) + ":" + e.get(2)).toList();
+        assertEquals(List.of("0:1", "0:3", "1:4", "2:2"), events, "the buyer's events; the recipient's only without a buyer");
+        List<String> tiers = out.records("first_party_traits.csv").stream().map(t -> t.get("tier")).toList();
+        assertEquals(List.of("gold", "bronze", "silver", ""), tiers);
+    }
+
     @Test
     void placeholderPhonesDoNotMergeStrangers() {
         String csv = HEADER
