@@ -11,6 +11,7 @@ import personae.core.util.GrowableDoubles;
 import personae.core.util.GrowableInts;
 import personae.core.util.GrowableLongs;
 import personae.core.util.LongHashSet;
+import personae.core.util.LongIntHashMap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,11 +49,15 @@ public final class DatasetIngestor {
     private final Function<String, OutputStream> output;
 
     // identity resolution
-    private final Map<String, Integer> nodeOfKey = new HashMap<>();
+    // (nodes by 64-bit key, see Identity.emailKey: a String-keyed map held ~170 bytes a key, 500 MB at a million
+    // people; the two caches only save re-hashing repeated cells, so they are bounded)
+    private static final int CACHE_LIMIT = 200_000;
+    private final LongIntHashMap nodeOfKey = new LongIntHashMap();
     private final GrowableInts parent = new GrowableInts();
     private final List<String[]> identityOfNode = new ArrayList<>();
-    private final Map<String, String> emailKeys = new HashMap<>();
-    private final Map<String, String> addressKeys = new HashMap<>();
+    private final Map<String, Long> emailKeys = new HashMap<>();
+    private final Map<String, Long> addressKeys = new HashMap<>();
+    private final long[] rowKeys = new long[4];
     private final List<String> identityColumns;
     private final LongHashSet seenRows = new LongHashSet();
 
@@ -176,9 +181,11 @@ public final class DatasetIngestor {
         for (IdentitySet set : spec.identitySets()) {
             int first = -1;
             String[] identity = null;
-            for (String key : keys(set, v)) {
-                Integer node = nodeOfKey.get(key);
-                if (node == null) {
+            int keys = keys(set, v);
+            for (int k = 0; k < keys; k++) {
+                long key = rowKeys[k];
+                int node = nodeOfKey.get(key);
+                if (node == LongIntHashMap.ABSENT) {
                     node = parent.size();
                     parent.add(node);
                     if (identity == null) identity = identityFields(set, v);
@@ -193,21 +200,25 @@ public final class DatasetIngestor {
         return rowNode;
     }
 
-    private List<String> keys(IdentitySet set, String[] v) {
-        List<String> keys = new ArrayList<>(3);
+    /** The identity keys one set carries on a row, into {@link #rowKeys}; returns how many. */
+    private int keys(IdentitySet set, String[] v) {
+        int n = 0;
         Map<String, List<String>> c = set.columns();
         String email = one(c, "email", v);
         if (email != null) {
-            String key = emailKeys.computeIfAbsent(email.toLowerCase(java.util.Locale.ROOT), e -> {
-                String n = Identity.normalizeEmail(e);
-                return n == null ? "" : "h" + Identity.emailHash(n);
-            });
-            if (!key.isEmpty()) keys.add(key);
+            String lower = email.toLowerCase(java.util.Locale.ROOT);
+            Long key = emailKeys.get(lower);
+            if (key == null) {
+                String normalized = Identity.normalizeEmail(lower);
+                key = normalized == null ? NO_KEY : Identity.emailKey(normalized);
+                cache(emailKeys, lower, key);
+            }
+            if (key != NO_KEY) rowKeys[n++] = key;
         }
         String hash = one(c, "email_hash", v);
-        if (hash != null) keys.add("h" + hash.toLowerCase(java.util.Locale.ROOT));
+        if (hash != null) rowKeys[n++] = Identity.emailHashKey(hash);
         String phone = Identity.normalizePhone(one(c, "phone", v));
-        if (phone != null) keys.add("p" + phone);
+        if (phone != null) rowKeys[n++] = Identity.phoneKey(phone);
         String last = one(c, "person_last_name", v);
         String firstName = one(c, "person_first_name", v);
         String full = one(c, "person_full_name", v);
@@ -217,15 +228,24 @@ public final class DatasetIngestor {
         String postcode = one(c, "postcode", v);
         if (name != null && street != null && (postcode != null || c.containsKey("freeform_address"))) {
             String raw = name + "|" + street + "|" + (postcode == null ? "" : postcode);
-            String key = addressKeys.computeIfAbsent(raw, r -> {
+            Long key = addressKeys.get(raw);
+            if (key == null) {
                 String pc = Identity.normalizePostcode(postcode);
-                String st = Identity.normalizeStreet(r.substring(name.length() + 1,
-                        r.length() - (postcode == null ? 0 : postcode.length()) - 1));
-                return "a" + Identity.fold(name.replace('|', ' ')) + "|" + st + "|" + (pc == null ? "" : pc);
-            });
-            keys.add(key);
+                key = Identity.addressKey(Identity.fold(name.replace('|', ' ')) + "|" + Identity.normalizeStreet(street)
+                        + "|" + (pc == null ? "" : pc));
+                cache(addressKeys, raw, key);
+            }
+            rowKeys[n++] = key;
         }
-        return keys;
+        return n;
+    }
+
+    /** Cached "not an email" (0 is a possible key, but this value is never one: its type bits are unused). */
+    private static final long NO_KEY = -1L;
+
+    private static void cache(Map<String, Long> cache, String raw, long key) {
+        if (cache.size() >= CACHE_LIMIT) cache.clear();
+        cache.put(raw, key);
     }
 
     private String one(Map<String, List<String>> c, String key, String[] v) {

@@ -203,6 +203,22 @@ class DatasetIngestorTest {
     }
 
     @Test
+    void aMappedEmailHashMatchesTheEmailInAnyCaseAndManyDistinctPeopleStayApart() {
+        String spec = """
+                {"id": "h", "options": {"type": "hosted_csv", "upload_directory": "h"},
+                 "identity_sets": {"customer": {"email": "email", "email_hash": "email_sha256"}},
+                 "output_to_streams": {"orders": {"data_map": {"value": {"column_name": "total"}}}}}""";
+        StringBuilder csv = new StringBuilder("email,email_sha256,total\n");
+        csv.append("Ann+shop@X.com,,1\n");
+        csv.append(",").append(Identity.emailHash("ann@x.com").toUpperCase(java.util.Locale.ROOT)).append(",2\n");
+        for (int i = 0; i < 30_000; i++) csv.append("p").append(i).append("@x.com,,3\n");
+        for (int i = 0; i < 30_000; i++) csv.append(",").append(Identity.emailHash("p" + i + "@x.com")).append(",4\n");
+        DatasetIngestor.Result r = ingest(spec, new Outputs(), csv.toString());
+        assertEquals(30_001, r.manifest().people());
+        assertEquals(60_002, r.manifest().streams().get("orders").events());
+    }
+
+    @Test
     void placeholderPhonesDoNotMergeStrangers() {
         String csv = HEADER
                 + "a@x.com,000-000-0000,Ann,Lee,1 Elm St,02139,2024-01-01,1,garden,paid,\n"

@@ -58,6 +58,28 @@ class IdentityTest {
     }
 
     @Test
+    void identityKeysAre64BitsTaggedByType() {
+        String hash = Identity.emailHash("ann@x.com");
+        long email = Identity.emailKey("ann@x.com");
+        assertEquals(email, Identity.emailHashKey(hash), "a mapped email_hash column lands on the email's key");
+        assertEquals(email, Identity.emailHashKey(" " + hash.toUpperCase(java.util.Locale.ROOT) + " "));
+        assertEquals(Long.parseUnsignedLong(hash.substring(0, 16), 16) & (-1L >>> 2), email,
+                "the first 16 hex digits of the SHA-256, less the 2 type bits");
+        assertNotEquals(email, Identity.emailKey("bob@x.com"));
+        assertEquals(Identity.emailHashKey("not-hex"), Identity.emailHashKey("NOT-HEX"));
+        long phone = Identity.phoneKey("+16175550134");
+        assertNotEquals(phone, Identity.phoneKey("+16175550135"));
+        assertEquals(16175550134L, phone & (-1L >>> 2));
+        assertEquals(1, phone >>> 62);
+        assertEquals(2, Identity.addressKey("ann lee|1 elm st|02139") >>> 62);
+        assertEquals(0, email >>> 62);
+        assertNotEquals(Identity.addressKey("ann lee|1 elm st|02139"), Identity.addressKey("ann lee|1 elm st|02138"));
+        // the string hash spreads near-identical strings
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) assertTrue(seen.add(Identity.addressKey("a|" + i + " main st|02139")));
+    }
+
+    @Test
     void streetsFoldCaseSpacingPunctuationAndSuffixes() {
         assertEquals("12 n main st", Identity.normalizeStreet("12 North Main Street"));
         assertEquals(Identity.normalizeStreet("12 n main st"), Identity.normalizeStreet("12 North Main Street"));
