@@ -54,7 +54,8 @@ public final class DatasetIngestor {
     private static final int CACHE_LIMIT = 200_000;
     private final LongIntHashMap nodeOfKey = new LongIntHashMap();
     private final GrowableInts parent = new GrowableInts();
-    private final List<String[]> identityOfNode = new ArrayList<>();
+    // per node, its identity fields packed into one String (see pack): one object, not an array of eight
+    private final List<String> identityOfNode = new ArrayList<>();
     private final Map<String, Long> emailKeys = new HashMap<>();
     private final Map<String, Long> addressKeys = new HashMap<>();
     private final long[] rowKeys = new long[4];
@@ -180,7 +181,7 @@ public final class DatasetIngestor {
         int rowNode = -1;
         for (IdentitySet set : spec.identitySets()) {
             int first = -1;
-            String[] identity = null;
+            String identity = null;
             int keys = keys(set, v);
             for (int k = 0; k < keys; k++) {
                 long key = rowKeys[k];
@@ -188,7 +189,7 @@ public final class DatasetIngestor {
                 if (node == LongIntHashMap.ABSENT) {
                     node = parent.size();
                     parent.add(node);
-                    if (identity == null) identity = identityFields(set, v);
+                    if (identity == null) identity = pack(identityFields(set, v));
                     identityOfNode.add(identity);
                     nodeOfKey.put(key, node);
                 }
@@ -276,6 +277,31 @@ public final class DatasetIngestor {
         return out;
     }
 
+    /** Fields as one String: per field, its length + 1 in two chars (0 = null), then its chars. */
+    static String pack(String[] fields) {
+        StringBuilder b = new StringBuilder();
+        for (String f : fields) {
+            int n = f == null ? 0 : f.length() + 1;
+            b.append((char) (n >>> 16)).append((char) n);
+            if (f != null) b.append(f);
+        }
+        return b.toString();
+    }
+
+    static String[] unpack(String packed, int count) {
+        String[] out = new String[count];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int n = packed.charAt(at) << 16 | packed.charAt(at + 1);
+            at += 2;
+            if (n > 0) {
+                out[i] = packed.substring(at, at + n - 1);
+                at += n - 1;
+            }
+        }
+        return out;
+    }
+
     private int find(int x) {
         while (parent.get(x) != x) {
             parent.set(x, parent.get(parent.get(x)));
@@ -309,23 +335,27 @@ public final class DatasetIngestor {
     }
 
     private void writePeople(int[] personOfNode, int people) {
-        String[][] identity = new String[people][];
+        int fields = identityColumns.size();
+        String[] identity = new String[people]; // packed, unpacked one person at a time when written
         for (int node = 0; node < personOfNode.length; node++) {
             int p = personOfNode[node];
-            String[] more = identityOfNode.get(node);
+            String more = identityOfNode.get(node);
             if (identity[p] == null) {
                 identity[p] = more;
                 continue;
             }
-            // fill fields the first row lacked from later rows of the same person (copy: rows share arrays)
-            String[] merged = null;
-            for (int i = 0; i < more.length; i++) {
-                if (identity[p][i] == null && more[i] != null) {
-                    if (merged == null) merged = identity[p].clone();
-                    merged[i] = more[i];
+            if (identity[p] == more) continue; // nodes of one set on one row share their fields
+            // fill fields the first row lacked from later rows of the same person
+            String[] have = unpack(identity[p], fields);
+            String[] add = unpack(more, fields);
+            boolean changed = false;
+            for (int i = 0; i < fields; i++) {
+                if (have[i] == null && add[i] != null) {
+                    have[i] = add[i];
+                    changed = true;
                 }
             }
-            if (merged != null) identity[p] = merged;
+            if (changed) identity[p] = pack(have);
         }
         List<String> header = new ArrayList<>();
         header.add("person_id");
@@ -333,7 +363,7 @@ public final class DatasetIngestor {
         try (CSVPrinter out = printer("people.csv", header)) {
             for (int p = 0; p < people; p++) {
                 out.print(p);
-                for (String s : identity[p]) out.print(s == null ? "" : s);
+                for (String s : unpack(identity[p], fields)) out.print(s == null ? "" : s);
                 out.println();
             }
         } catch (IOException e) {

@@ -219,6 +219,14 @@ class DatasetIngestorTest {
     }
 
     @Test
+    void identityFieldsPackIntoOneStringAndBack() {
+        String[] fields = {"a@x.com", null, "", "Ann", null, "x".repeat(70_000), "é\u0000|\u001f"};
+        String packed = DatasetIngestor.pack(fields);
+        assertArrayEquals(fields, DatasetIngestor.unpack(packed, fields.length));
+        assertArrayEquals(new String[]{null, null}, DatasetIngestor.unpack(DatasetIngestor.pack(new String[2]), 2));
+    }
+
+    @Test
     void placeholderPhonesDoNotMergeStrangers() {
         String csv = HEADER
                 + "a@x.com,000-000-0000,Ann,Lee,1 Elm St,02139,2024-01-01,1,garden,paid,\n"
