@@ -58,7 +58,10 @@ public final class CsvFiles {
         return best;
     }
 
-    /** A parsed row: its data-row number (1 = first row after the header) and its physical line. */
+    /**
+     * A parsed row: its data-row number (1 = first row after the header; empty lines are not rows) and the physical
+     * line of the file it starts on (counting empty lines and the extra lines of quoted multi-line fields).
+     */
     public record Row(long number, long line, String[] values) {}
 
     /**
@@ -79,14 +82,16 @@ public final class CsvFiles {
                     String first = new String(b.readNBytes(8192), StandardCharsets.UTF_8).lines().findFirst().orElse("");
                     b.reset();
                     delimiter = sniffDelimiter(first);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                } catch (IOException | UncheckedIOException e) {
+                    // a corrupt .gz fails here, on the first bytes: the user's file, not our fault
+                    throw new CsvProblem(fileName, 0, null, "cannot be read: " + e.getMessage());
                 }
                 in = b;
             }
         }
         Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
+        // empty lines are kept by the parser (and skipped below) so that its line counter counts them
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false)
                 .setTrim(false).get();
         String[] header = null;
         if (headerRow != null) {
@@ -98,36 +103,38 @@ public final class CsvFiles {
             stripBom(header);
             onHeader.accept(List.of(header));
         }
-        long lastLine = 1;
+        long line = 1;
         try (CSVParser parser = CSVParser.parse(reader, format)) {
             Iterator<CSVRecord> it = parser.iterator();
             long row = 0;
             while (true) {
                 CSVRecord r;
+                // the physical line the next record starts on: line separators read so far + 1 (a record's
+                // quoted field may span several lines, so record numbers are not line numbers)
+                line = parser.getCurrentLineNumber() + 1;
                 try {
                     if (!it.hasNext()) break;
                     r = it.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    throw unreadable(fileName, parser.getCurrentLineNumber(), lastLine, e);
+                    throw unreadable(fileName, parser.getCurrentLineNumber(), line, e);
                 }
-                lastLine = parser.getCurrentLineNumber() + 1;
                 String[] values = r.values();
+                if (values.length == 1 && values[0].isEmpty()) continue; // an empty line
                 if (header == null) {
                     header = values;
                     stripBom(header);
-                    checkHeader(fileName, header);
+                    checkHeader(fileName, line, header);
                     onHeader.accept(List.of(header));
                     continue;
                 }
                 row++;
-                long line = headerRow == null ? row + 1 : row;
                 if (values.length != header.length) {
                     throw ragged(fileName, line, header, values);
                 }
                 each.accept(new Row(row, line, values));
             }
         } catch (IOException e) {
-            throw unreadable(fileName, 0, lastLine, e);
+            throw unreadable(fileName, 0, line, e);
         }
         if (header == null) throw new CsvProblem(fileName, 0, null, "the file is empty: no header row");
         return List.of(header);
@@ -143,14 +150,14 @@ public final class CsvFiles {
         if (header.length > 0 && header[0].startsWith("\uFEFF")) header[0] = header[0].substring(1);
     }
 
-    private static void checkHeader(String fileName, String[] header) {
+    private static void checkHeader(String fileName, long line, String[] header) {
         for (int i = 0; i < header.length; i++) {
             if (header[i].isBlank()) {
-                throw new CsvProblem(fileName, 1, null, "header column " + (i + 1) + " has no name");
+                throw new CsvProblem(fileName, line, null, "header column " + (i + 1) + " has no name");
             }
             for (int j = 0; j < i; j++) {
                 if (header[j].equals(header[i])) {
-                    throw new CsvProblem(fileName, 1, header[i], "the header names column '" + header[i]
+                    throw new CsvProblem(fileName, line, header[i], "the header names column '" + header[i]
                             + "' twice (columns " + (j + 1) + " and " + (i + 1) + ")");
                 }
             }

@@ -11,6 +11,7 @@ import personae.core.util.GrowableDoubles;
 import personae.core.util.GrowableInts;
 import personae.core.util.GrowableLongs;
 import personae.core.util.LongHashSet;
+import personae.core.util.LongIntHashMap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * Ingestion and identity resolution in one streaming pass over a dataset's files: rows are checked, de-duplicated,
- * resolved to people (union of every identity key a row carries: email, phone, name + address) and split into
- * stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
+ * resolved to people (union of the identity keys each identity set carries on a row: email, phone, name + address;
+ * each set is one person) and split into stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
  * written grouped by person.
  */
 public final class DatasetIngestor {
@@ -48,11 +49,16 @@ public final class DatasetIngestor {
     private final Function<String, OutputStream> output;
 
     // identity resolution
-    private final Map<String, Integer> nodeOfKey = new HashMap<>();
+    // (nodes by 64-bit key, see Identity.emailKey: a String-keyed map held ~170 bytes a key, 500 MB at a million
+    // people; the two caches only save re-hashing repeated cells, so they are bounded)
+    private static final int CACHE_LIMIT = 200_000;
+    private final LongIntHashMap nodeOfKey = new LongIntHashMap();
     private final GrowableInts parent = new GrowableInts();
-    private final List<String[]> identityOfNode = new ArrayList<>();
-    private final Map<String, String> emailKeys = new HashMap<>();
-    private final Map<String, String> addressKeys = new HashMap<>();
+    // per node, its identity fields packed into one String (see pack): one object, not an array of eight
+    private final List<String> identityOfNode = new ArrayList<>();
+    private final Map<String, Long> emailKeys = new HashMap<>();
+    private final Map<String, Long> addressKeys = new HashMap<>();
+    private final long[] rowKeys = new long[4];
     private final List<String> identityColumns;
     private final LongHashSet seenRows = new LongHashSet();
 
@@ -165,42 +171,55 @@ public final class DatasetIngestor {
         return h;
     }
 
-    /** Every identity key of the row; returns the row's node, or -1 when the row identifies nobody. */
+    /**
+     * Resolves the people a row names: each identity set groups one person's PII (a {@code buyer} and a
+     * {@code recipient} on one row are two people), so keys are unioned within a set, never across sets; a key seen
+     * again (in any row or set) is the same person. Returns the node of the first set (in the dataset's order) that
+     * identifies someone on the row (that person owns the row's events and traits), or -1 when none does.
+     */
     private int resolve(String[] v) {
-        int first = -1;
-        String[] identity = null;
+        int rowNode = -1;
         for (IdentitySet set : spec.identitySets()) {
-            for (String key : keys(set, v)) {
-                Integer node = nodeOfKey.get(key);
-                if (node == null) {
+            int first = -1;
+            String identity = null;
+            int keys = keys(set, v);
+            for (int k = 0; k < keys; k++) {
+                long key = rowKeys[k];
+                int node = nodeOfKey.get(key);
+                if (node == LongIntHashMap.ABSENT) {
                     node = parent.size();
                     parent.add(node);
-                    if (identity == null) identity = identityFields(v);
+                    if (identity == null) identity = pack(identityFields(set, v));
                     identityOfNode.add(identity);
                     nodeOfKey.put(key, node);
                 }
                 if (first < 0) first = node;
                 else union(first, node);
             }
+            if (rowNode < 0) rowNode = first;
         }
-        return first;
+        return rowNode;
     }
 
-    private List<String> keys(IdentitySet set, String[] v) {
-        List<String> keys = new ArrayList<>(3);
+    /** The identity keys one set carries on a row, into {@link #rowKeys}; returns how many. */
+    private int keys(IdentitySet set, String[] v) {
+        int n = 0;
         Map<String, List<String>> c = set.columns();
         String email = one(c, "email", v);
         if (email != null) {
-            String key = emailKeys.computeIfAbsent(email.toLowerCase(java.util.Locale.ROOT), e -> {
-                String n = Identity.normalizeEmail(e);
-                return n == null ? "" : "h" + Identity.emailHash(n);
-            });
-            if (!key.isEmpty()) keys.add(key);
+            String lower = email.toLowerCase(java.util.Locale.ROOT);
+            Long key = emailKeys.get(lower);
+            if (key == null) {
+                String normalized = Identity.normalizeEmail(lower);
+                key = normalized == null ? NO_KEY : Identity.emailKey(normalized);
+                cache(emailKeys, lower, key);
+            }
+            if (key != NO_KEY) rowKeys[n++] = key;
         }
         String hash = one(c, "email_hash", v);
-        if (hash != null) keys.add("h" + hash.toLowerCase(java.util.Locale.ROOT));
+        if (hash != null) rowKeys[n++] = Identity.emailHashKey(hash);
         String phone = Identity.normalizePhone(one(c, "phone", v));
-        if (phone != null) keys.add("p" + phone);
+        if (phone != null) rowKeys[n++] = Identity.phoneKey(phone);
         String last = one(c, "person_last_name", v);
         String firstName = one(c, "person_first_name", v);
         String full = one(c, "person_full_name", v);
@@ -210,15 +229,24 @@ public final class DatasetIngestor {
         String postcode = one(c, "postcode", v);
         if (name != null && street != null && (postcode != null || c.containsKey("freeform_address"))) {
             String raw = name + "|" + street + "|" + (postcode == null ? "" : postcode);
-            String key = addressKeys.computeIfAbsent(raw, r -> {
+            Long key = addressKeys.get(raw);
+            if (key == null) {
                 String pc = Identity.normalizePostcode(postcode);
-                String st = Identity.normalizeStreet(r.substring(name.length() + 1,
-                        r.length() - (postcode == null ? 0 : postcode.length()) - 1));
-                return "a" + Identity.fold(name.replace('|', ' ')) + "|" + st + "|" + (pc == null ? "" : pc);
-            });
-            keys.add(key);
+                key = Identity.addressKey(Identity.fold(name.replace('|', ' ')) + "|" + Identity.normalizeStreet(street)
+                        + "|" + (pc == null ? "" : pc));
+                cache(addressKeys, raw, key);
+            }
+            rowKeys[n++] = key;
         }
-        return keys;
+        return n;
+    }
+
+    /** Cached "not an email" (0 is a possible key, but this value is never one: its type bits are unused). */
+    private static final long NO_KEY = -1L;
+
+    private static void cache(Map<String, Long> cache, String raw, long key) {
+        if (cache.size() >= CACHE_LIMIT) cache.clear();
+        cache.put(raw, key);
     }
 
     private String one(Map<String, List<String>> c, String key, String[] v) {
@@ -239,17 +267,36 @@ public final class DatasetIngestor {
         return b.isEmpty() ? null : b.toString();
     }
 
-    /** The row's values for the identity output columns, from the first identity set that maps each. */
-    private String[] identityFields(String[] v) {
+    /** The row's values for the identity output columns from one set's columns (null where it maps none). */
+    private String[] identityFields(IdentitySet set, String[] v) {
         String[] out = new String[identityColumns.size()];
         for (int i = 0; i < out.length; i++) {
             String f = identityColumns.get(i);
-            for (IdentitySet set : spec.identitySets()) {
-                String s = f.equals("house_number_and_street") ? many(set.columns(), f, v) : one(set.columns(), f, v);
-                if (s != null) {
-                    out[i] = s;
-                    break;
-                }
+            out[i] = f.equals("house_number_and_street") ? many(set.columns(), f, v) : one(set.columns(), f, v);
+        }
+        return out;
+    }
+
+    /** Fields as one String: per field, its length + 1 in two chars (0 = null), then its chars. */
+    static String pack(String[] fields) {
+        StringBuilder b = new StringBuilder();
+        for (String f : fields) {
+            int n = f == null ? 0 : f.length() + 1;
+            b.append((char) (n >>> 16)).append((char) n);
+            if (f != null) b.append(f);
+        }
+        return b.toString();
+    }
+
+    static String[] unpack(String packed, int count) {
+        String[] out = new String[count];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int n = packed.charAt(at) << 16 | packed.charAt(at + 1);
+            at += 2;
+            if (n > 0) {
+                out[i] = packed.substring(at, at + n - 1);
+                at += n - 1;
             }
         }
         return out;
@@ -288,23 +335,27 @@ public final class DatasetIngestor {
     }
 
     private void writePeople(int[] personOfNode, int people) {
-        String[][] identity = new String[people][];
+        int fields = identityColumns.size();
+        String[] identity = new String[people]; // packed, unpacked one person at a time when written
         for (int node = 0; node < personOfNode.length; node++) {
             int p = personOfNode[node];
-            String[] more = identityOfNode.get(node);
+            String more = identityOfNode.get(node);
             if (identity[p] == null) {
                 identity[p] = more;
                 continue;
             }
-            // fill fields the first row lacked from later rows of the same person (copy: rows share arrays)
-            String[] merged = null;
-            for (int i = 0; i < more.length; i++) {
-                if (identity[p][i] == null && more[i] != null) {
-                    if (merged == null) merged = identity[p].clone();
-                    merged[i] = more[i];
+            if (identity[p] == more) continue; // nodes of one set on one row share their fields
+            // fill fields the first row lacked from later rows of the same person
+            String[] have = unpack(identity[p], fields);
+            String[] add = unpack(more, fields);
+            boolean changed = false;
+            for (int i = 0; i < fields; i++) {
+                if (have[i] == null && add[i] != null) {
+                    have[i] = add[i];
+                    changed = true;
                 }
             }
-            if (merged != null) identity[p] = merged;
+            if (changed) identity[p] = pack(have);
         }
         List<String> header = new ArrayList<>();
         header.add("person_id");
@@ -312,7 +363,7 @@ public final class DatasetIngestor {
         try (CSVPrinter out = printer("people.csv", header)) {
             for (int p = 0; p < people; p++) {
                 out.print(p);
-                for (String s : identity[p]) out.print(s == null ? "" : s);
+                for (String s : unpack(identity[p], fields)) out.print(s == null ? "" : s);
                 out.println();
             }
         } catch (IOException e) {

@@ -64,7 +64,10 @@ public final class Identity {
 
     /**
      * E.164 form ({@code +16175550134}); null when the cell holds no plausible phone number. Ten-digit and
-     * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser.
+     * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser. Placeholders
+     * that many customers share ({@code 000-000-0000}, {@code 999-999-9999}, {@code 123-456-7890}) are not phones:
+     * a NANP number whose area code or exchange starts with 0 or 1 does not exist, and neither does a number of
+     * one repeated digit; matching on them would merge strangers. (555 numbers are kept.)
      */
     public static String normalizePhone(String raw) {
         if (raw == null || raw.isBlank()) return null;
@@ -76,19 +79,106 @@ public final class Identity {
             else if (Character.isLetter(c)) return parseWithLibrary(s);
         }
         boolean plus = s.startsWith("+");
-        if (!plus && digits.length() == 10) return "+1" + digits;
-        if (digits.length() == 11 && digits.charAt(0) == '1') return "+" + digits;
+        if (!plus && digits.length() == 10) return nanp(digits, 0) ? "+1" + digits : null;
+        if (digits.length() == 11 && digits.charAt(0) == '1') return nanp(digits, 1) ? "+" + digits : null;
         return parseWithLibrary(s);
+    }
+
+    /** Whether the ten digits from {@code from} can be a real NANP number (see {@link #normalizePhone}). */
+    private static boolean nanp(CharSequence d, int from) {
+        return d.charAt(from) >= '2' && d.charAt(from + 3) >= '2' && !oneDigit(d, from);
+    }
+
+    private static boolean oneDigit(CharSequence d, int from) {
+        for (int i = from + 1; i < d.length(); i++) if (d.charAt(i) != d.charAt(from)) return false;
+        return true;
     }
 
     private static String parseWithLibrary(String s) {
         try {
             var n = PHONES.parse(s, "US");
             if (!PHONES.isPossibleNumber(n)) return null;
+            String national = Long.toString(n.getNationalNumber());
+            if (oneDigit(national, 0)) return null;
+            if (n.getCountryCode() == 1 && (national.length() != 10 || !nanp(national, 0))) return null;
             return PHONES.format(n, PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (NumberParseException e) {
             return null;
         }
+    }
+
+    // ---------------------------------------------------------------- 64-bit identity keys
+    //
+    // Identity resolution keys its nodes by 64-bit numbers, not strings: the top 2 bits say the type (email, phone,
+    // name + address), the other 62 are the value or a hash of it. Two different values of one type share a key
+    // with probability about n^2 / 2^63 over n distinct values (n^2 / 2^65 would be the full 64 bits): 1e-7 at a
+    // million emails, 1e-5 at ten million. A collision merges two people, which name + address matching risks far
+    // more often; phones are exact (E.164 digits fit in 50 bits).
+
+    private static final long VALUE_BITS = -1L >>> 2;
+    private static final long EMAIL = 0;
+    private static final long PHONE = 1L << 62;
+    private static final long ADDRESS = 2L << 62;
+
+    /**
+     * The key of a normalized email: the first 16 hex digits of its SHA-256 (the {@code email_hash}), so that
+     * {@link #emailHashKey} of the same hash is the same key.
+     */
+    public static long emailKey(String normalizedEmail) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
+            long h = 0;
+            for (int i = 0; i < 8; i++) h = h << 8 | (d[i] & 0xff);
+            return h & VALUE_BITS | EMAIL;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The key of an {@code email_hash} cell: its first 16 hex digits (any case); any other text is hashed. */
+    public static long emailHashKey(String hash) {
+        String s = hash.trim();
+        if (s.length() >= 16) {
+            boolean hex = true;
+            for (int i = 0; i < 16 && hex; i++) hex = Character.digit(s.charAt(i), 16) >= 0;
+            if (hex) return Long.parseUnsignedLong(s.substring(0, 16), 16) & VALUE_BITS | EMAIL;
+        }
+        return hash64(s.toLowerCase(Locale.ROOT)) & VALUE_BITS | EMAIL;
+    }
+
+    /** The key of a phone in E.164 ({@link #normalizePhone}): its digits. */
+    public static long phoneKey(String e164) {
+        return Long.parseLong(e164, 1, e164.length(), 10) | PHONE;
+    }
+
+    /** The key of a normalized name + address string. */
+    public static long addressKey(String normalized) {
+        return hash64(normalized) & VALUE_BITS | ADDRESS;
+    }
+
+    /**
+     * A 64-bit string hash: two lanes with different multipliers (FNV-1a, and an add-rotate-multiply lane), each
+     * finished by murmur3's fmix64, then combined. Good spread, not a defence against crafted collisions (the data
+     * is the account's own).
+     */
+    static long hash64(String s) {
+        long a = 0xcbf29ce484222325L;
+        long b = 0x9e3779b97f4a7c15L ^ s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            a = (a ^ c) * 0x100000001b3L;
+            b = Long.rotateLeft(b + c, 23) * 0x9fb21c651e98df25L;
+        }
+        return fmix64(a) ^ Long.rotateLeft(fmix64(b), 32);
+    }
+
+    private static long fmix64(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     /** Lower-case words separated by single spaces, punctuation dropped. */

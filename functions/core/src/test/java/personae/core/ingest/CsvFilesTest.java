@@ -36,7 +36,60 @@ class CsvFilesTest {
         assertEquals(1, rows.get(0).number());
         assertEquals(2, rows.get(0).line());
         assertArrayEquals(new String[]{"2", "Bo", "multi\nline"}, rows.get(1).values());
+        assertEquals(2, rows.get(1).number());
+        assertEquals(4, rows.get(1).line(), "after an empty line 3");
         assertEquals(3, rows.get(2).number());
+        assertEquals(6, rows.get(2).line(), "the quoted field of line 4 ends on line 5");
+    }
+
+    @Test
+    void errorLinesAreFileLinesCountingEmptyLinesAndMultiLineFields() {
+        // line 1 header, lines 2-3 one record (quoted field over two lines), line 4 empty, line 5 short
+        String csv = "email,name,total\n\"a@x.com\",\"Ann\nLee\",3\n\nb@x.com,bob\n";
+        CsvProblem p = assertThrows(CsvProblem.class, () -> rows("d/l.csv", csv, ',', null, new ArrayList<>()));
+        assertEquals(5, p.line());
+        assertTrue(p.getMessage().startsWith("d/l.csv, line 5, column 'total': row has 2 fields"), p.getMessage());
+        // the same with CRLF line ends, and with the delimiter sniffed
+        String crlf = csv.replace("\n", "\r\n");
+        p = assertThrows(CsvProblem.class, () -> rows("d/l.csv", crlf, CsvFiles.SNIFF, null, new ArrayList<>()));
+        assertEquals(5, p.line());
+        // empty lines before the header: the header is the first record, and its problems name its line
+        p = assertThrows(CsvProblem.class, () -> rows("d/h.csv", "\n\nid,id\n1,2\n", ',', null, new ArrayList<>()));
+        assertEquals(3, p.line());
+        // an unclosed quote names the line where its field starts
+        p = assertThrows(CsvProblem.class, () -> rows("d/q.csv", "id,name\n\n1,\"a\nb\"\n\n2,\"open\n3,x\n", ',', null,
+                new ArrayList<>()));
+        assertEquals(6, p.line());
+        assertTrue(p.getMessage().contains("unbalanced"), p.getMessage());
+    }
+
+    @Test
+    void headerRowModeCountsEveryFileLine() {
+        List<CsvFiles.Row> rows = rows("d/nohead.csv", "1|Ann\n\n2|\"B\no\"\n3|Cy\n", '|', "id|name", new ArrayList<>());
+        assertEquals(List.of(1L, 3L, 5L), rows.stream().map(CsvFiles.Row::line).toList());
+        assertEquals(List.of(1L, 2L, 3L), rows.stream().map(CsvFiles.Row::number).toList());
+        CsvProblem p = assertThrows(CsvProblem.class, () -> rows("d/nohead.csv", "1|\"A\nnn\"\n\n2\n", '|', "id|name",
+                new ArrayList<>()));
+        assertEquals(4, p.line());
+    }
+
+    @Test
+    void aCorruptGzipWhileSniffingTheDelimiterIsACsvProblem() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            for (int i = 0; i < 2000; i++) gz.write(("row" + i + ",x" + (i * 7919) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        byte[] truncated = java.util.Arrays.copyOf(whole, 40); // a valid gzip header, then the deflate data ends
+        CsvProblem p = assertThrows(CsvProblem.class, () -> CsvFiles.read("d/x.csv.gz",
+                CsvFiles.decoded("d/x.csv.gz", new ByteArrayInputStream(truncated)), CsvFiles.SNIFF, null, h -> { }, r -> { }));
+        assertEquals("d/x.csv.gz", p.file());
+        assertTrue(p.getMessage().startsWith("d/x.csv.gz: cannot be read: "), p.getMessage());
+        byte[] garbled = whole.clone();
+        for (int i = 12; i < 30; i++) garbled[i] = (byte) 0xff; // corrupt deflate data
+        p = assertThrows(CsvProblem.class, () -> CsvFiles.read("d/x.csv.gz",
+                CsvFiles.decoded("d/x.csv.gz", new ByteArrayInputStream(garbled)), CsvFiles.SNIFF, null, h -> { }, r -> { }));
+        assertTrue(p.getMessage().startsWith("d/x.csv.gz: cannot be read: "), p.getMessage());
     }
 
     @Test

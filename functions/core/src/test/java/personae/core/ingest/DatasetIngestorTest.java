@@ -174,6 +174,68 @@ class DatasetIngestorTest {
         assertEquals(3, r.manifest().streams().get("orders").events());
     }
 
+    static final String GIFTS = """
+            {"id": "gifts", "options": {"type": "hosted_csv", "upload_directory": "gifts"},
+             "identity_sets": {"buyer": {"email": "buyer_email", "person_first_name": "buyer_first"},
+                               "recipient": {"email": "recipient_email", "person_first_name": "recipient_first"}},
+             "output_to_streams": {"orders": {"data_map": {"datetime": {"column_name": "date", "format": "yyyy_mm_dd_dash"},
+                                                           "value": {"column_name": "total"}}}},
+             "output_to_traits": {"tier": {"column_name": "tier"}}}""";
+
+    @Test
+    void eachIdentitySetIsItsOwnPersonAndTheFirstSetOwnsTheRow() {
+        String csv = "buyer_email,buyer_first,recipient_email,recipient_first,date,total,tier\n"
+                + "a@x.com,Ann,r1@x.com,Rita,2024-01-01,1,gold\n"      // Ann buys for Rita
+                + "b@x.com,Bob,r2@x.com,Ray,2024-01-02,2,silver\n"     // Bob buys for Ray
+                + "a@x.com,Ann,r2@x.com,Ray,2024-01-03,3,\n"           // Ann buys for Ray: still four people
+                + ",,R1@x.com,Rita,2024-01-04,4,bronze\n";             // no buyer: the recipient's row
+        Outputs out = new Outputs();
+        DatasetIngestor.Result r = ingest(GIFTS, out, csv);
+        assertEquals(4, r.manifest().people(), "a, b, r1, r2");
+        List<List<String>> people = out.records("people.csv").stream().map(CSVRecord::toList).toList();
+        assertEquals(List.of(List.of("0", "a@x.com", "Ann"), List.of("1", "r1@x.com", "Rita"),
+                List.of("2", "b@x.com", "Bob"), List.of("3", "r2@x.com", "Ray")), people,
+                "each person's identity from its own set's columns");
+        List<String> events = out.records("streams/orders.csv").stream().map(e -> e.get(0) + ":" + e.get(2)).toList();
+        assertEquals(List.of("0:1", "0:3", "1:4", "2:2"), events, "the buyer's events; the recipient's only without a buyer");
+        List<String> tiers = out.records("first_party_traits.csv").stream().map(t -> t.get("tier")).toList();
+        assertEquals(List.of("gold", "bronze", "silver", ""), tiers);
+    }
+
+    @Test
+    void aMappedEmailHashMatchesTheEmailInAnyCaseAndManyDistinctPeopleStayApart() {
+        String spec = """
+                {"id": "h", "options": {"type": "hosted_csv", "upload_directory": "h"},
+                 "identity_sets": {"customer": {"email": "email", "email_hash": "email_sha256"}},
+                 "output_to_streams": {"orders": {"data_map": {"value": {"column_name": "total"}}}}}""";
+        StringBuilder csv = new StringBuilder("email,email_sha256,total\n");
+        csv.append("Ann+shop@X.com,,1\n");
+        csv.append(",").append(Identity.emailHash("ann@x.com").toUpperCase(java.util.Locale.ROOT)).append(",2\n");
+        for (int i = 0; i < 30_000; i++) csv.append("p").append(i).append("@x.com,,3\n");
+        for (int i = 0; i < 30_000; i++) csv.append(",").append(Identity.emailHash("p" + i + "@x.com")).append(",4\n");
+        DatasetIngestor.Result r = ingest(spec, new Outputs(), csv.toString());
+        assertEquals(30_001, r.manifest().people());
+        assertEquals(60_002, r.manifest().streams().get("orders").events());
+    }
+
+    @Test
+    void identityFieldsPackIntoOneStringAndBack() {
+        String[] fields = {"a@x.com", null, "", "Ann", null, "x".repeat(70_000), "é\u0000|\u001f"};
+        String packed = DatasetIngestor.pack(fields);
+        assertArrayEquals(fields, DatasetIngestor.unpack(packed, fields.length));
+        assertArrayEquals(new String[]{null, null}, DatasetIngestor.unpack(DatasetIngestor.pack(new String[2]), 2));
+    }
+
+    @Test
+    void placeholderPhonesDoNotMergeStrangers() {
+        String csv = HEADER
+                + "a@x.com,000-000-0000,Ann,Lee,1 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "b@x.com,000-000-0000,Bob,Ray,2 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "c@x.com,(999) 999-9999,Cy,Ho,3 Elm St,02139,2024-01-01,1,garden,paid,\n"
+                + "d@x.com,999.999.9999,Di,Wu,4 Elm St,02139,2024-01-01,1,garden,paid,\n";
+        assertEquals(4, ingest(SPEC, new Outputs(), csv).manifest().people());
+    }
+
     @Test
     void aMappedColumnMissingFromTheHeaderNamesTheColumnAndTheField() {
         String csv = "email,phone,first,last,street,date,total,cat,status,tier\n";

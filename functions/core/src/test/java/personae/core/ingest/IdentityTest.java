@@ -36,10 +36,47 @@ class IdentityTest {
         assertNull(Identity.normalizePhone(raw));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"000-000-0000", "999-999-9999", "(555) 555-5555", "1-111-111-1111", "123-456-7890",
+            "(012) 555-0134", "617-055-0134", "617-155-0134", "+1 000 000 0000", "+1 (999) 999-9999",
+            "1 (123) 456-7890", "000-000-0000 ext. 5", "tel: 999 999 9999", "+44 0000 000000", "+44 1111 111111"})
+    void placeholderPhonesAreNotPhones(String raw) {
+        assertNull(Identity.normalizePhone(raw), raw);
+    }
+
+    @Test
+    void realLookingNanpNumbersStillPass() {
+        assertEquals("+12125550101", Identity.normalizePhone("212-555-0101"));
+        assertEquals("+12025551234", Identity.normalizePhone("tel: 202 555 1234"));
+        assertEquals("+19999999990", Identity.normalizePhone("999-999-9990"));
+    }
+
     @Test
     void internationalPhonesUseTheFullParser() {
         assertEquals("+442079460958", Identity.normalizePhone("+44 20 7946 0958"));
         assertNull(Identity.normalizePhone(null));
+    }
+
+    @Test
+    void identityKeysAre64BitsTaggedByType() {
+        String hash = Identity.emailHash("ann@x.com");
+        long email = Identity.emailKey("ann@x.com");
+        assertEquals(email, Identity.emailHashKey(hash), "a mapped email_hash column lands on the email's key");
+        assertEquals(email, Identity.emailHashKey(" " + hash.toUpperCase(java.util.Locale.ROOT) + " "));
+        assertEquals(Long.parseUnsignedLong(hash.substring(0, 16), 16) & (-1L >>> 2), email,
+                "the first 16 hex digits of the SHA-256, less the 2 type bits");
+        assertNotEquals(email, Identity.emailKey("bob@x.com"));
+        assertEquals(Identity.emailHashKey("not-hex"), Identity.emailHashKey("NOT-HEX"));
+        long phone = Identity.phoneKey("+16175550134");
+        assertNotEquals(phone, Identity.phoneKey("+16175550135"));
+        assertEquals(16175550134L, phone & (-1L >>> 2));
+        assertEquals(1, phone >>> 62);
+        assertEquals(2, Identity.addressKey("ann lee|1 elm st|02139") >>> 62);
+        assertEquals(0, email >>> 62);
+        assertNotEquals(Identity.addressKey("ann lee|1 elm st|02139"), Identity.addressKey("ann lee|1 elm st|02138"));
+        // the string hash spreads near-identical strings
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) assertTrue(seen.add(Identity.addressKey("a|" + i + " main st|02139")));
     }
 
     @Test

@@ -45,12 +45,9 @@ class PlantedGroupsPipelineTest {
 
     static final String SPEC = """
             {"id": "orders-ds", "options": {"type": "hosted_csv", "upload_directory": "orders"},
-             "identity_sets": {
-                 "by_email": {"email": "email"},
-                 "by_address": {"person_first_name": "first_name", "person_last_name": "last_name",
-                                "house_number_and_street": ["address"], "city": "city", "state": "state",
-                                "postcode": "postcode"},
-                 "by_phone": {"phone": "phone"}},
+             "identity_sets": {"customer": {"email": "email", "phone": "phone",
+                 "person_first_name": "first_name", "person_last_name": "last_name",
+                 "house_number_and_street": ["address"], "city": "city", "state": "state", "postcode": "postcode"}},
              "output_to_streams": {"orders": {"data_map": {
                  "datetime": {"column_name": "order_datetime", "format": "date_iso8601"},
                  "value": {"column_name": "order_total", "format": "currency_dollars"},
