@@ -2,6 +2,7 @@ package personae.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import personae.core.resource.Json;
+import personae.core.sample.OrdersGenerator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,16 +25,7 @@ import java.util.Map;
 public final class Tutorial {
 
     /** The identity sets and stream of the sample orders CSV ({@code samples/orders.csv}). */
-    public static final String DATASET_BODY = """
-            {"name": "orders",
-             "options": {"type": "hosted_csv", "upload_directory": "orders"},
-             "identity_sets": {"customer": {"email": "email", "person_first_name": "first_name",
-                 "person_last_name": "last_name", "house_number_and_street": ["address"], "city": "city",
-                 "state": "state", "postcode": "postcode", "phone": "phone"}},
-             "output_to_streams": {"orders": {"data_map": {
-                 "datetime": {"column_name": "order_datetime", "format": "date_iso8601"},
-                 "value": {"column_name": "order_total", "format": "currency_dollars"},
-                 "product": {"column_name": "product_category"}}}}}""";
+    public static final String DATASET_BODY = OrdersGenerator.DATASET_BODY;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();

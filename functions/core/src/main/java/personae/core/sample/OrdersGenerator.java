@@ -37,6 +37,21 @@ public final class OrdersGenerator {
             "state", "postcode", "phone", "order_datetime", "order_total", "product_category");
 
     /** The product categories, in a fixed order. */
+    /**
+     * The v1 dataset body (POST /v1/datasets) that maps these columns: one identity set with every PII column, and the
+     * stream {@code orders} with datetime, value (dollars) and product. The tutorial, the tests and the benchmarks use it.
+     */
+    public static final String DATASET_BODY = """
+            {"name": "orders",
+             "options": {"type": "hosted_csv", "upload_directory": "orders"},
+             "identity_sets": {"customer": {"email": "email", "person_first_name": "first_name",
+                 "person_last_name": "last_name", "house_number_and_street": ["address"], "city": "city",
+                 "state": "state", "postcode": "postcode", "phone": "phone"}},
+             "output_to_streams": {"orders": {"data_map": {
+                 "datetime": {"column_name": "order_datetime", "format": "date_iso8601"},
+                 "value": {"column_name": "order_total", "format": "currency_dollars"},
+                 "product": {"column_name": "product_category"}}}}}""";
+
     public static final List<String> CATEGORIES = List.of("garden", "electronics", "apparel", "home", "toys", "beauty");
 
     /** The moment the export is taken: every order is before it. */

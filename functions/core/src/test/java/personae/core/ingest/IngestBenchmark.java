@@ -23,15 +23,7 @@ import java.util.List;
  */
 public final class IngestBenchmark {
 
-    static final String SPEC = """
-            {"id": "bench", "options": {"type": "hosted_csv", "upload_directory": "orders"},
-             "identity_sets": {"customer": {"email": "email", "person_first_name": "first_name",
-                 "person_last_name": "last_name", "house_number_and_street": ["address"], "city": "city",
-                 "state": "state", "postcode": "postcode", "phone": "phone"}},
-             "output_to_streams": {"orders": {"data_map": {
-                 "datetime": {"column_name": "order_datetime", "format": "date_iso8601"},
-                 "value": {"column_name": "order_total", "format": "currency_dollars"},
-                 "product": {"column_name": "product_category"}}}}}""";
+    static final String SPEC = Json.write(Json.readObject(OrdersGenerator.DATASET_BODY).put("id", "bench"));
 
     private IngestBenchmark() {}
 

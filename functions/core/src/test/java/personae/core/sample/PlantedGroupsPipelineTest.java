@@ -43,15 +43,7 @@ class PlantedGroupsPipelineTest {
     static final int ROWS = 15_000;
     static final long SEED = 42;
 
-    static final String SPEC = """
-            {"id": "orders-ds", "options": {"type": "hosted_csv", "upload_directory": "orders"},
-             "identity_sets": {"customer": {"email": "email", "phone": "phone",
-                 "person_first_name": "first_name", "person_last_name": "last_name",
-                 "house_number_and_street": ["address"], "city": "city", "state": "state", "postcode": "postcode"}},
-             "output_to_streams": {"orders": {"data_map": {
-                 "datetime": {"column_name": "order_datetime", "format": "date_iso8601"},
-                 "value": {"column_name": "order_total", "format": "currency_dollars"},
-                 "product": {"column_name": "product_category"}}}}}""";
+    static final String SPEC = Json.write(Json.readObject(OrdersGenerator.DATASET_BODY).put("id", "orders-ds"));
 
     static OrdersGenerator generator;
     static OrdersGenerator.Summary summary;
