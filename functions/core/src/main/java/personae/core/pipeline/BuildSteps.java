@@ -135,6 +135,8 @@ public final class BuildSteps {
         // a new folder per build: readers keep the last good one until MarkReady switches
         String build = Instant.now(services.clock()).toString().replaceAll("[^0-9]", "")
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String abandoned = ds.internal().path(BUILDING).asText(null); // a retried or interrupted attempt's files
+        if (abandoned != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), abandoned));
         resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> s.internal().put(BUILDING, build));
         String folder = Keys.datasetBuild(r.account(), r.id(), build);
         String uploads = Keys.uploads(r.account());
