@@ -58,14 +58,11 @@ public final class Uploads {
                     + services.settings().dropFolder() + c.account() + "/" + dir + "/" + file
                     + " (for example with 'aws s3 cp'); they are ingested the same way.");
         }
-        String key = Keys.upload(c.account(), dir, file);
-        MessageDigest md5 = md5();
+        BlobStore.Writer out = services.blobs().create(Keys.upload(c.account(), dir, file));
         long[] size = new long[1];
-        CsvProblem problem = null;
-        BlobStore.Writer out = services.blobs().create(key);
-        try (InputStream tee = new Tee(new DigestInputStream(c.request().body(), md5), out, size)) {
-            problem = check(c.account(), dir, file, tee);
-            tee.transferTo(OutputStream.nullOutputStream());
+        Scanned scanned;
+        try {
+            scanned = scan(c.account(), dir, file, c.request().body(), out, size);
         } catch (IOException | UncheckedIOException e) {
             out.abort(); // a broken transfer never replaces the file
             throw ApiError.badRequest("The upload of " + dir + "/" + file + " was interrupted after " + size[0]
@@ -75,10 +72,11 @@ public final class Uploads {
             throw e;
         }
         out.close();
-        record(c.account(), dir, file, size[0], HexFormat.of().formatHex(md5.digest()));
-        if (problem != null) {
-            throw ApiError.badRequest("The file was stored as " + dir + "/" + file + " (" + size[0] + " bytes) but is "
-                    + "not valid CSV, so datasets reading it will fail until it is replaced: " + problem.getMessage());
+        record(c.account(), dir, file, scanned);
+        if (scanned.problem() != null) {
+            throw ApiError.badRequest("The file was stored as " + dir + "/" + file + " (" + scanned.size() + " bytes) "
+                    + "but is not valid CSV, so datasets reading it will fail until it is replaced: "
+                    + scanned.problem().getMessage());
         }
         return ApiResponse.empty(200);
     }
@@ -88,19 +86,15 @@ public final class Uploads {
      * rebuilds the datasets reading its directory. Returns the CSV problem, if any, without throwing.
      */
     public String register(String account, String dir, String file) {
-        String key = Keys.upload(account, dir, file);
-        MessageDigest md5 = md5();
-        long[] size = new long[1];
-        CsvProblem problem;
-        try (InputStream tee = new Tee(new DigestInputStream(services.blobs().open(key), md5),
-                OutputStream.nullOutputStream(), size)) {
-            problem = check(account, dir, file, tee);
-            tee.transferTo(OutputStream.nullOutputStream());
+        Scanned scanned;
+        try {
+            scanned = scan(account, dir, file, services.blobs().open(Keys.upload(account, dir, file)),
+                    OutputStream.nullOutputStream(), new long[1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        record(account, dir, file, size[0], HexFormat.of().formatHex(md5.digest()));
-        return problem == null ? null : problem.getMessage();
+        record(account, dir, file, scanned);
+        return scanned.problem() == null ? null : scanned.problem().getMessage();
     }
 
     ApiResponse download(Call c) {
@@ -169,7 +163,26 @@ public final class Uploads {
      * Upserts the file's record: updates it in place when it exists (so it is never missing in between), creates it
      * otherwise, and updates after all when a concurrent upload created it first.
      */
-    private void record(String account, String dir, String file, long size, String md5) {
+    /** A file read once to the end: its size, MD5 (hex) and, for CSV, the first problem found. */
+    private record Scanned(long size, String md5, CsvProblem problem) {}
+
+    /**
+     * Reads {@code in} to the end, copying every byte to {@code copy}, while it digests and checks it; {@code size}
+     * counts the bytes as they pass (so a broken transfer can say how far it got).
+     */
+    private Scanned scan(String account, String dir, String file, InputStream in, OutputStream copy, long[] size)
+            throws IOException {
+        MessageDigest md5 = md5();
+        try (InputStream tee = new Tee(new DigestInputStream(in, md5), copy, size)) {
+            CsvProblem problem = check(account, dir, file, tee);
+            tee.transferTo(OutputStream.nullOutputStream());
+            return new Scanned(size[0], HexFormat.of().formatHex(md5.digest()), problem);
+        }
+    }
+
+    private void record(String account, String dir, String file, Scanned scanned) {
+        long size = scanned.size();
+        String md5 = scanned.md5();
         String subpath = dir + "/" + file;
         for (int attempt = 0; ; attempt++) {
             boolean updated = resources.update(account, ResourceType.UPLOADS, subpath, s -> {
