@@ -290,7 +290,7 @@ public final class PersonaeApi {
         }
         resources.delete(s);
         String prefix = Keys.outputs(s.type(), s.account(), s.id());
-        if (prefix != null) services.blobs().list(prefix).forEach(b -> services.blobs().delete(b.key()));
+        if (prefix != null) services.blobs().deleteAll(prefix);
         return ApiResponse.empty(204);
     }
 

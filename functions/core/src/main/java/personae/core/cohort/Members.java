@@ -23,12 +23,16 @@ public final class Members {
         return m;
     }
 
-    public void addAll(InputStream in) {
+    private void addAll(InputStream in) {
         try (CSVParser p = Csv.read(in)) {
             for (CSVRecord r : p) byDataset.computeIfAbsent(r.get(0), k -> new BitSet()).set(Integer.parseInt(r.get(1)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public void addAll(Members other) {
+        other.byDataset.forEach((d, bits) -> byDataset.computeIfAbsent(d, k -> new BitSet()).or(bits));
     }
 
     public void removeAll(Members other) {

@@ -136,7 +136,7 @@ public final class BuildSteps {
         String build = Instant.now(services.clock()).toString().replaceAll("[^0-9]", "")
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
         String abandoned = ds.internal().path(BUILDING).asText(null); // a retried or interrupted attempt's files
-        if (abandoned != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), abandoned));
+        if (abandoned != null) blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), abandoned));
         resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> s.internal().put(BUILDING, build));
         String folder = Keys.datasetBuild(r.account(), r.id(), build);
         String uploads = Keys.uploads(r.account());
@@ -198,7 +198,7 @@ public final class BuildSteps {
             in.put(OUTPUT, build);
             in.remove(BUILDING);
         });
-        if (prune[0] != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
+        if (prune[0] != null) blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
     }
 
     /** The folder of a dataset's current output. */
@@ -291,11 +291,7 @@ public final class BuildSteps {
         JsonNode d = scope.doc();
         Members population = new Members();
         for (String c : ResourceGraph.strings(d.path("population").path("cohort_ids"))) {
-            try (InputStream in = blobs.open(Keys.cohortMembers(r.account(), c))) {
-                population.addAll(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            population.addAll(readMembers(r.account(), c));
         }
         for (String c : ResourceGraph.strings(d.path("population").path("exclusion_cohort_ids"))) {
             population.removeAll(readMembers(r.account(), c));
@@ -377,7 +373,7 @@ public final class BuildSteps {
     public void markReady(BuildRequest r) {
         if (type(r) == ResourceType.DATASETS) publishDatasetBuild(r);
         Optional<Stored> marked = resources.setStatus(r.account(), type(r), r.id(), Status.READY, null);
-        if (marked.isEmpty()) deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
+        if (marked.isEmpty()) blobs.deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
         marked.ifPresent(ready -> {
             // a rebuild asked for during this build starts instead; the dependents follow that one
             if (!builds.startRequestedRebuild(r.account(), type(r), r.id())) builds.rebuildDependents(ready);
@@ -390,7 +386,7 @@ public final class BuildSteps {
         if (resources.setStatus(r.account(), type(r), r.id(), Status.ERROR, message).isPresent()) {
             builds.startRequestedRebuild(r.account(), type(r), r.id());
         } else {
-            deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
+            blobs.deleteAll(Keys.outputs(type(r), r.account(), r.id())); // deleted while it built
         }
     }
 
@@ -401,13 +397,10 @@ public final class BuildSteps {
             build[0] = s.internal().path(BUILDING).asText(null);
             s.internal().remove(BUILDING);
         });
-        if (build[0] != null) deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
+        if (build[0] != null) blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
     }
 
-    private void deleteAll(String prefix) {
-        if (prefix == null) return;
-        for (BlobInfo b : blobs.list(prefix)) blobs.delete(b.key());
-    }
+
 
     // ---------------------------------------------------------------- helpers
 

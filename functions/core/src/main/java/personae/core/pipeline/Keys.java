@@ -1,5 +1,7 @@
 package personae.core.pipeline;
 
+import personae.core.resource.ResourceType;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -25,7 +27,7 @@ public final class Keys {
 
     /** Everything of one dataset (all its builds). */
     public static String dataset(String account, String datasetId) {
-        return "datasets/" + account + "/" + datasetId + "/";
+        return outputs(ResourceType.DATASETS, account, datasetId);
     }
 
     /**
@@ -49,30 +51,23 @@ public final class Keys {
     }
 
     public static String cohortMembers(String account, String cohortId) {
-        return "cohorts/" + account + "/" + cohortId + "/members.csv";
+        return outputs(ResourceType.COHORTS, account, cohortId) + "members.csv";
     }
 
     public static String personaModel(String account, String personaSetId) {
-        return "persona_sets/" + account + "/" + personaSetId + "/model.json";
+        return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "model.json";
     }
 
     public static String scopeOutput(String account, String scopeId) {
-        return "scopes/" + account + "/" + scopeId + "/output.csv";
+        return outputs(ResourceType.SCOPES, account, scopeId) + "output.csv";
     }
 
     public static String targetOutput(String account, String targetId) {
-        return "targets/" + account + "/" + targetId + "/output.csv";
+        return outputs(ResourceType.TARGETS, account, targetId) + "output.csv";
     }
 
-    /** The prefix of everything Personae derived for a resource (deleted with it). */
-    public static String outputs(personae.core.resource.ResourceType type, String account, String id) {
-        return switch (type) {
-            case DATASETS -> dataset(account, id);
-            case COHORTS -> "cohorts/" + account + "/" + id + "/";
-            case PERSONA_SETS -> "persona_sets/" + account + "/" + id + "/";
-            case SCOPES -> "scopes/" + account + "/" + id + "/";
-            case TARGETS -> "targets/" + account + "/" + id + "/";
-            default -> null;
-        };
+    /** The folder of everything Personae derived for a built resource (deleted with it); null for other kinds. */
+    public static String outputs(ResourceType type, String account, String id) {
+        return type.isBuilt() ? type.wire() + "/" + account + "/" + id + "/" : null;
     }
 }

@@ -37,6 +37,11 @@ public interface BlobStore {
     /** Deletes an object; deleting a missing key is not an error. */
     void delete(String key);
 
+    /** Deletes every object under a prefix. */
+    default void deleteAll(String prefix) {
+        for (BlobInfo b : list(prefix)) delete(b.key());
+    }
+
     /** A time-limited URL that lets anyone holding it GET the object. */
     URI presignGet(String key, Duration ttl);
 
