@@ -195,6 +195,7 @@ public final class PersonaeApi {
     private ApiResponse create(Call c, Specs.Spec spec) throws IOException {
         ObjectNode body = jsonObject(c);
         Validation v = new Validation();
+        spec.defaults(body, names(c.account()));
         v.onlyFields(body, "", spec.postFields());
         spec.validate(body, v);
         checkReferences(c.account(), spec.type(), body, null, v);
@@ -210,6 +211,7 @@ public final class PersonaeApi {
         ObjectNode patch = jsonObject(c);
         Validation v = new Validation();
         v.onlyFields(patch, "", spec.patchFields());
+        if (patch.get("representation") instanceof ObjectNode) spec.defaults(patch, names(c.account()));
         ObjectNode merged = current.view();
         MergePatch.apply(merged, patch);
         for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",
@@ -229,6 +231,10 @@ public final class PersonaeApi {
         Stored updated = resources.require(c.account(), spec.type(), current.id());
         if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), updated.doc());
         return ok(view(updated));
+    }
+
+    private Specs.Names names(String account) {
+        return (type, id) -> resources.find(account, type, id).map(Stored::name);
     }
 
     /** Ids in a body must name existing resources of this account; scope names are unique. */

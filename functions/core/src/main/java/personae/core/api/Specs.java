@@ -31,6 +31,17 @@ final class Specs {
 
         /** Checks a complete document (a POST body, or the stored document with a PATCH merged in). */
         void validate(ObjectNode doc, Validation v);
+
+        /**
+         * Fills in what the seeds' requests leave out (the tutorial posts a dataset and a persona set without a name,
+         * and a target without a representation), before validation. {@code names} finds a referenced resource's name.
+         */
+        default void defaults(ObjectNode body, Names names) { }
+    }
+
+    /** The name of a resource this account has, if it exists. */
+    interface Names {
+        java.util.Optional<String> of(ResourceType type, String id);
     }
 
     private Specs() {}
@@ -58,6 +69,13 @@ final class Specs {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
                     "upsert_columns", "reference_key_columns", "reference_key_column", "privacy",
                     "output_all_columns_as_traits");
+        }
+
+        /** A dataset without a name is named after its upload directory. */
+        public void defaults(ObjectNode body, Names names) {
+            if (!body.has("name") && body.path("options").path("upload_directory").isTextual()) {
+                body.put("name", body.path("options").path("upload_directory").asText());
+            }
         }
 
         public void validate(ObjectNode doc, Validation v) {
@@ -255,6 +273,14 @@ final class Specs {
 
         public List<String> patchFields() { return List.of("name", "number_of_clusters", "explore"); }
 
+        /** A persona set without a name is "<cohort name> personas". */
+        public void defaults(ObjectNode body, Names names) {
+            if (!body.has("name") && body.path("cohort_id").isTextual()) {
+                names.of(ResourceType.COHORTS, body.get("cohort_id").asText())
+                        .ifPresent(cohort -> body.put("name", cohort + " personas"));
+            }
+        }
+
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
             v.string(doc, "cohort_id", "", true);
@@ -333,6 +359,15 @@ final class Specs {
         public List<String> patchFields() {
             return List.of("name", "options", "representation", "filter", "limit", "custom_structure",
                     "human_readable", "payload_map");
+        }
+
+        /** A target without a representation is identified, one row per person; identified alone is per person. */
+        public void defaults(ObjectNode body, Names names) {
+            if (!body.has("representation")) body.putObject("representation").put("mode", "identified");
+            if (body.get("representation") instanceof ObjectNode rep && "identified".equals(rep.path("mode").asText(null))
+                    && !rep.has("aggregate")) {
+                rep.put("aggregate", "person");
+            }
         }
 
         public void validate(ObjectNode doc, Validation v) {
