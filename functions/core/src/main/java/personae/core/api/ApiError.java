@@ -31,6 +31,16 @@ public final class ApiError extends RuntimeException {
 
     public List<ValidationError> validationErrors() { return validationErrors; }
 
+    /** A domain problem as the API answers it: one status per kind. */
+    public static ApiError of(personae.core.Problem p) {
+        return switch (p.kind()) {
+            case INVALID -> badRequest(p.getMessage());
+            case NOT_FOUND -> notFound(p.getMessage());
+            case CONFLICT -> conflict(p.getMessage());
+            case TOO_LARGE -> new ApiError(413, "BAD_REQUEST", p.getMessage());
+        };
+    }
+
     public static ApiError badRequest(String note) { return new ApiError(400, "BAD_REQUEST", note); }
 
     public static ApiError notFound(String note) { return new ApiError(404, "NOT_FOUND", note); }

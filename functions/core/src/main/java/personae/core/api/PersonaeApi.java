@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
 import personae.core.ingest.CsvFiles;
@@ -87,6 +88,8 @@ public final class PersonaeApi {
             return m.handler().handle(new Call(account, m.params(), request));
         } catch (ApiError e) {
             return error(e);
+        } catch (Problem e) {
+            return error(ApiError.of(e));
         } catch (CsvProblem e) {
             return error(ApiError.badRequest(e.getMessage()));
         } catch (JsonProcessingException e) {
@@ -381,9 +384,9 @@ public final class PersonaeApi {
             fields.put("name", idOrName);
             try {
                 return resources.create(account, ResourceType.STREAMS, derivedId, fields);
-            } catch (ApiError e) {
+            } catch (Problem e) {
                 // another creator got there first: find theirs (unless it was deleted at once, then create again)
-                if (e.status() != 409 || attempt >= 2) throw e;
+                if (e.kind() != Problem.Kind.CONFLICT || attempt >= 2) throw e;
             }
         }
     }

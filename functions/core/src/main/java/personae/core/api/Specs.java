@@ -71,9 +71,10 @@ final class Specs {
                     "output_all_columns_as_traits");
         }
 
-        /** A dataset without a name is named after its upload directory. */
+        /** A dataset without a name is named after its upload directory (when that is valid). */
         public void defaults(ObjectNode body, Names names) {
-            if (!body.has("name") && body.path("options").path("upload_directory").isTextual()) {
+            if (!body.has("name") && body.path("options").path("upload_directory").isTextual()
+                    && DIRECTORY.matcher(body.path("options").path("upload_directory").asText()).matches()) {
                 body.put("name", body.path("options").path("upload_directory").asText());
             }
         }

@@ -1,6 +1,7 @@
 package personae.core.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
 import personae.core.ingest.CsvFiles;
@@ -198,8 +199,8 @@ public final class Uploads {
             try {
                 resources.create(account, ResourceType.UPLOADS, subpath, fields);
                 break;
-            } catch (ApiError e) {
-                if (e.status() != 409 || attempt >= 2) throw e; // created meanwhile: update it
+            } catch (Problem e) {
+                if (e.kind() != Problem.Kind.CONFLICT || attempt >= 2) throw e; // created meanwhile: update it
             }
         }
         rebuildDatasetsOn(account, dir);

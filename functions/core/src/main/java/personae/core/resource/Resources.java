@@ -1,7 +1,7 @@
 package personae.core.resource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import personae.core.api.ApiError;
+import personae.core.Problem;
 import personae.core.port.MetadataStore;
 import personae.core.port.MetadataStore.Item;
 
@@ -86,7 +86,7 @@ public final class Resources {
         }
         doc.setAll(fields);
         Item item = new Item(account, type.wire(), id, 1, Json.write(doc));
-        if (!store.create(item)) throw ApiError.conflict("a " + type.noun() + " with id " + id + " already exists");
+        if (!store.create(item)) throw Problem.conflict("a " + type.noun() + " with id " + id + " already exists");
         return new Stored(item, doc);
     }
 
@@ -96,7 +96,7 @@ public final class Resources {
 
     /** The resource, or a 404 naming what was not found. */
     public Stored require(String account, ResourceType type, String id) {
-        return find(account, type, id).orElseThrow(() -> ApiError.notFound("No " + type.noun() + " with id " + id));
+        return find(account, type, id).orElseThrow(() -> Problem.notFound("No " + type.noun() + " with id " + id));
     }
 
     public List<Stored> list(String account, ResourceType type) {
@@ -127,7 +127,7 @@ public final class Resources {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("could not update " + type.noun() + " " + id + ": too many concurrent writers");
+        throw Problem.conflict(type.noun() + " " + id + " is being changed by other requests at the same time; retry");
     }
 
     /** Moves a built resource to {@code status}; {@code error} is kept only for {@link Status#ERROR}. */
