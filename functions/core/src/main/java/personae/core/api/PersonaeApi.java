@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Kinds;
 import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
@@ -11,14 +12,17 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.ingest.DatasetSpec;
 import personae.core.pipeline.Keys;
-import personae.core.pipeline.BuildSteps;
+import personae.core.pipeline.PersonaSetBuild;
 import personae.core.pipeline.Builds;
 import personae.core.resource.Json;
+import personae.core.resource.Kind;
+import personae.core.resource.Reference;
 import personae.core.resource.ResourceGraph;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.resource.Resources.Stored;
 import personae.core.resource.Status;
+import personae.core.scope.ScopeSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,21 +164,19 @@ public final class PersonaeApi {
                 .add("DELETE", "/v1/streams/{stream_id_or_name}", c -> delete(stream(c.account(), c.param("stream_id_or_name"), false)))
                 .add("PATCH", "/v1/persona_sets/{id}/personas/{persona_id}", this::renamePersona)
                 .add("GET", "/v1/targets/{id}/download.csv", downloads::download)
-                .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ResourceType.PERSONA_SETS, "/payload/persona_set_ids"))
-                .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ResourceType.COHORTS, "/population/cohort_ids"))
-                .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ResourceType.COHORTS, "/population/exclusion_cohort_ids"))
+                .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
+                .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
+                .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))
                 .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/payload/outcomes", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/payload/recommenders", c -> emptyFor(c))
-                .add("GET", "/v1/scopes/{id}/targets", c -> {
-                    resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
-                    return ok(resources.list(c.account(), ResourceType.TARGETS).stream()
-                            .filter(t -> c.param("id").equals(Json.text(t.doc(), "scope_id"))).map(this::view).toList());
-                })
+                .add("GET", "/v1/scopes/{id}/targets", c -> ok(graph.dependents(resources.require(c.account(),
+                        ResourceType.SCOPES, c.param("id"))).stream().filter(d -> d.type() == ResourceType.TARGETS)
+                        .map(this::view).toList()))
                 .add("GET", "/v1/scopes/{id}/datasets", c -> {
                     Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
                     List<ObjectNode> out = new ArrayList<>();
-                    for (String cohortId : ResourceGraph.strings(scope.doc().path("population").path("cohort_ids"))) {
+                    for (String cohortId : ScopeSpec.POPULATION.strings(scope.doc())) {
                         resources.find(c.account(), ResourceType.COHORTS, cohortId).ifPresent(cohort ->
                                 graph.inputs(cohort).found().stream().map(this::view)
                                         .filter(v -> out.stream().noneMatch(o -> o.get("id").equals(v.get("id"))))
@@ -201,7 +203,7 @@ public final class PersonaeApi {
         spec.defaults(body, names(c.account()));
         v.onlyFields(body, "", spec.postFields());
         spec.validate(body, v);
-        checkReferences(c.account(), spec.type(), body, null, v);
+        checkReferences(c.account(), Kinds.of(spec.type()), body, null, v);
         v.throwIfFailed();
         Stored created = resources.create(c.account(), spec.type(), body);
         if (spec.type() == ResourceType.DATASETS) ensureStreams(c.account(), body);
@@ -224,7 +226,7 @@ public final class PersonaeApi {
             merged.remove(ro);
         }
         spec.validate(merged, v);
-        checkReferences(c.account(), spec.type(), merged, current.id(), v);
+        checkReferences(c.account(), Kinds.of(spec.type()), merged, current.id(), v);
         v.throwIfFailed();
         resources.update(c.account(), spec.type(), current.id(), s -> {
             MergePatch.apply(s.doc(), patch);
@@ -240,26 +242,53 @@ public final class PersonaeApi {
         return (type, id) -> resources.find(account, type, id).map(Stored::name);
     }
 
-    /** Ids in a body must name existing resources of this account; scope names are unique. */
-    private void checkReferences(String account, ResourceType type, JsonNode doc, String selfId, Validation v) {
-        switch (type) {
-            case PERSONA_SETS -> exists(account, ResourceType.COHORTS, Json.text(doc, "cohort_id"), "/cohort_id", v);
-            case TARGETS -> exists(account, ResourceType.SCOPES, Json.text(doc, "scope_id"), "/scope_id", v);
-            case DATASETS -> { if (v.ok()) checkColumns(account, doc, v); }
-            case SCOPES -> {
-                List<String> cohorts = ResourceGraph.strings(doc.path("population").path("cohort_ids"));
-                for (int i = 0; i < cohorts.size(); i++) exists(account, ResourceType.COHORTS, cohorts.get(i), "/population/cohort_ids/" + i, v);
-                List<String> excl = ResourceGraph.strings(doc.path("population").path("exclusion_cohort_ids"));
-                for (int i = 0; i < excl.size(); i++) exists(account, ResourceType.COHORTS, excl.get(i), "/population/exclusion_cohort_ids/" + i, v);
-                List<String> sets = ResourceGraph.strings(doc.path("payload").path("persona_set_ids"));
-                for (int i = 0; i < sets.size(); i++) exists(account, ResourceType.PERSONA_SETS, sets.get(i), "/payload/persona_set_ids/" + i, v);
-                String name = Json.text(doc, "name");
-                if (name != null && resources.list(account, ResourceType.SCOPES).stream()
-                        .anyMatch(s -> name.equals(s.name()) && !s.id().equals(selfId))) {
-                    throw ApiError.conflict("A scope named '" + name + "' already exists; scope names are unique");
+    /**
+     * Every reference the kind declares ({@link Kind#references()}) has its shape (a non-blank string, or an array of
+     * them), is present when required, and, when it is an id, names an existing resource of this account; names are
+     * unique where the kind says so; a dataset's mapped columns are in its files' header.
+     */
+    private void checkReferences(String account, Kind<?> kind, JsonNode doc, String selfId, Validation v) {
+        for (Reference r : kind.references()) checkShape(r, doc, v);
+        for (Reference.Value value : kind.values(doc)) {
+            Reference r = value.reference();
+            if (r.shape().byName() || !r.kind().isBuilt() || value.value().isBlank()) continue;
+            if (resources.find(account, r.kind(), value.value()).isEmpty()) {
+                v.fail(value.pointer(), "no " + r.kind().noun() + " with id " + value.value(), "reference");
+            }
+        }
+        String name = Json.text(doc, "name");
+        if (kind.uniqueNames() && name != null && resources.list(account, kind.type()).stream()
+                .anyMatch(s -> name.equals(s.name()) && !s.id().equals(selfId))) {
+            throw ApiError.conflict("A " + kind.type().noun() + " named '" + name + "' already exists; "
+                    + kind.type().noun() + " names are unique");
+        }
+        if (kind.type() == ResourceType.DATASETS && v.ok()) checkColumns(account, doc, v);
+    }
+
+    private static void checkShape(Reference r, JsonNode doc, Validation v) {
+        JsonNode n = doc.at(r.pointer());
+        if (n.isMissingNode() || n.isNull()) {
+            if (r.required()) v.fail(r.pointer(), "is required", "required");
+            return;
+        }
+        switch (r.shape()) {
+            case ID, NAME -> {
+                if (!n.isTextual()) v.fail(r.pointer(), "must be a string", "type");
+                else if (n.asText().isBlank()) v.fail(r.pointer(), "must not be blank", "pattern");
+            }
+            case IDS -> {
+                if (!n.isArray()) {
+                    v.fail(r.pointer(), "must be an array of " + r.kind().noun() + " ids", "type");
+                    return;
+                }
+                for (int i = 0; i < n.size(); i++) {
+                    if (!n.get(i).isTextual()) v.fail(r.pointer() + "/" + i, "must be a string", "type");
+                    else if (n.get(i).asText().isBlank()) v.fail(r.pointer() + "/" + i, "must not be blank", "pattern");
                 }
             }
-            default -> { }
+            case NAME_KEYS -> {
+                if (!n.isObject()) v.fail(r.pointer(), "must be an object", "type");
+            }
         }
     }
 
@@ -282,12 +311,6 @@ public final class PersonaeApi {
                         + String.join(", ", header) + ")", "reference");
             }
         });
-    }
-
-    private void exists(String account, ResourceType type, String id, String path, Validation v) {
-        if (id != null && resources.find(account, type, id).isEmpty()) {
-            v.fail(path, "no " + type.noun() + " with id " + id, "reference");
-        }
     }
 
     private ApiResponse delete(Stored s) {
@@ -313,11 +336,12 @@ public final class PersonaeApi {
         return v;
     }
 
-    private ApiResponse refs(Call c, ResourceType type, String pointer) {
+    /** The resources a scope's reference field names, in its order. */
+    private ApiResponse refs(Call c, Reference reference) {
         Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
         List<ObjectNode> out = new ArrayList<>();
-        for (String id : ResourceGraph.strings(scope.doc().at(pointer))) {
-            resources.find(c.account(), type, id).map(this::view).ifPresent(out::add);
+        for (String id : reference.strings(scope.doc())) {
+            resources.find(c.account(), reference.kind(), id).map(this::view).ifPresent(out::add);
         }
         return ok(out);
     }
@@ -341,7 +365,7 @@ public final class PersonaeApi {
                 if (p.path("id").asText().equals(c.param("persona_id"))) {
                     if (name != null) {
                         ((ObjectNode) p).put("name", name);
-                        s.internal().with(BuildSteps.RENAMED).put(c.param("persona_id"), name);
+                        s.internal().with(PersonaSetBuild.RENAMED).put(c.param("persona_id"), name);
                     }
                     renamed[0] = ((ObjectNode) p).deepCopy();
                 }

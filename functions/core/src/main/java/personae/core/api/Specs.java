@@ -234,7 +234,6 @@ final class Specs {
 
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
-            v.string(doc, "stream_name", "", false);
             for (String f : List.of("min_count", "max_count", "min_value", "max_value")) v.number(doc, f, "");
             conditions(doc.get("stream_conditions"), "/stream_conditions", "property", false, v);
             ObjectNode recency = v.object(doc, "recency", "", false);
@@ -250,9 +249,6 @@ final class Specs {
                 if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
                     v.fail("/" + f, "cohort " + f + " filters are not supported by Personae yet", "enum");
                 }
-            }
-            if (!doc.hasNonNull("stream_name")) {
-                v.fail("/stream_name", "is required: Personae builds cohorts from a stream's events", "required");
             }
         }
     };
@@ -284,7 +280,6 @@ final class Specs {
 
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
-            v.string(doc, "cohort_id", "", true);
             v.integer(doc, "number_of_clusters", "", 1, 50);
             v.bool(doc, "explore", "", false);
             v.strings(doc, "modeling_fields", "", false, f -> {
@@ -306,18 +301,15 @@ final class Specs {
             ObjectNode population = v.object(doc, "population", "", true);
             if (population != null) {
                 v.onlyFields(population, "/population", List.of("cohort_ids", "exclusion_cohort_ids"));
-                List<String> ids = v.strings(population, "cohort_ids", "/population", true, null);
-                if (ids != null && ids.isEmpty()) {
+                if (population.path("cohort_ids").isArray() && population.path("cohort_ids").isEmpty()) {
                     v.fail("/population/cohort_ids", "Personae has no third-party population: list at least one "
                             + "cohort (an empty list means the whole US population in Faraday)", "minItems");
                 }
-                v.strings(population, "exclusion_cohort_ids", "/population", false, null);
             }
             ObjectNode payload = v.object(doc, "payload", "", true);
             if (payload != null) {
                 v.onlyFields(payload, "/payload", List.of("persona_set_ids", "cohort_ids", "attributes", "outcome_ids",
                         "recommender_ids", "explainability"));
-                v.strings(payload, "persona_set_ids", "/payload", false, null);
                 for (String f : List.of("cohort_ids", "attributes", "outcome_ids", "recommender_ids")) {
                     JsonNode n = payload.get(f);
                     if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
@@ -373,7 +365,6 @@ final class Specs {
 
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
-            v.string(doc, "scope_id", "", true);
             if (doc.hasNonNull("connection_id")) {
                 v.fail("/connection_id", "replication targets are not supported: omit connection_id for hosted_csv", "enum");
             }

@@ -31,7 +31,7 @@ public final class CohortBuilder {
 
         public static Rules fromDocument(JsonNode doc) {
             JsonNode recency = doc.path("recency");
-            return new Rules(doc.path("stream_name").asText(null),
+            return new Rules(CohortSpec.STREAM.string(doc),
                     Condition.listFromJson(doc.get("stream_conditions"), "property"),
                     num(doc, "min_count"), num(doc, "max_count"), num(doc, "min_value"), num(doc, "max_value"),
                     recency.isObject() ? recency.path("occurrence").asText("last") : null,

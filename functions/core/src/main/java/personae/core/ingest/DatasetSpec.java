@@ -1,6 +1,9 @@
 package personae.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import personae.core.resource.Kind;
+import personae.core.resource.Reference;
+import personae.core.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +16,11 @@ import java.util.Map;
  */
 public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
                           List<IdentitySet> identitySets, List<StreamSpec> streams, List<TraitSpec> traits) {
+
+    /** The streams a dataset outputs to: the keys of {@code output_to_streams}; cohorts read them. */
+    public static final Reference STREAMS = Reference.writesNamedBy("/output_to_streams", ResourceType.STREAMS);
+    public static final Kind<DatasetSpec> KIND = new Kind<>(ResourceType.DATASETS, List.of(STREAMS), false,
+            DatasetSpec::fromDocument);
 
     /** One identity set: IdentitySet key to column, with {@code house_number_and_street} possibly several columns. */
     public record IdentitySet(String name, Map<String, List<String>> columns) {}

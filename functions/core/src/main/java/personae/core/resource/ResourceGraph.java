@@ -1,16 +1,19 @@
 package personae.core.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import personae.core.Kinds;
 import personae.core.resource.Resources.Stored;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
 
 /**
- * The edges between resources: dataset -> stream -> cohort -> persona set -> scope -> target. Builds wait for their
- * inputs; deletes are refused while dependents exist.
+ * The edges between resources, derived from each kind's {@link Reference}s (dataset -> stream -> cohort -> persona
+ * set -> scope -> target): builds wait for their inputs, deletes are refused while dependents exist, and a resource
+ * that becomes ready rebuilds what was built from it. Resources that are not built (streams) are transparent: a
+ * cohort reading a stream is built from the datasets that write it.
  */
 public final class ResourceGraph {
 
@@ -24,82 +27,97 @@ public final class ResourceGraph {
     public record Inputs(List<Stored> found, List<String> missing) {}
 
     public Inputs inputs(Stored s) {
-        List<Stored> found = new ArrayList<>();
+        Map<String, Stored> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        String account = s.account();
-        JsonNode d = s.doc();
-        switch (s.type()) {
-            case COHORTS -> {
-                String stream = Json.text(d, "stream_name");
-                if (stream != null) {
-                    List<Stored> feeding = datasetsFeeding(account, stream);
-                    if (feeding.isEmpty()) missing.add("no dataset outputs to stream '" + stream + "'");
-                    found.addAll(feeding);
-                }
+        for (Reference.Value v : Kinds.of(s.type()).values(s.doc())) {
+            Reference r = v.reference();
+            if (r.use() != Reference.Use.READS) continue;
+            if (r.kind().isBuilt()) {
+                resources.find(s.account(), r.kind(), v.value()).ifPresentOrElse(in -> found.putIfAbsent(key(in), in),
+                        () -> missing.add(r.kind().noun() + " " + v.value() + " does not exist"));
+            } else {
+                List<Stored> writers = writers(s.account(), r.kind(), v.value());
+                if (writers.isEmpty()) missing.add("no " + writerNouns(r.kind()) + " outputs to " + r.kind().noun()
+                        + " '" + v.value() + "'");
+                writers.forEach(w -> found.putIfAbsent(key(w), w));
             }
-            case PERSONA_SETS -> ref(account, ResourceType.COHORTS, Json.text(d, "cohort_id"), found, missing);
-            case SCOPES -> {
-                for (String id : strings(d.path("population").path("cohort_ids"))) {
-                    ref(account, ResourceType.COHORTS, id, found, missing);
-                }
-                for (String id : strings(d.path("population").path("exclusion_cohort_ids"))) {
-                    ref(account, ResourceType.COHORTS, id, found, missing);
-                }
-                for (String id : strings(d.path("payload").path("persona_set_ids"))) {
-                    ref(account, ResourceType.PERSONA_SETS, id, found, missing);
-                }
-            }
-            case TARGETS -> ref(account, ResourceType.SCOPES, Json.text(d, "scope_id"), found, missing);
-            default -> { }
         }
-        return new Inputs(found, missing);
+        return new Inputs(List.copyOf(found.values()), missing);
     }
 
-    private void ref(String account, ResourceType type, String id, List<Stored> found, List<String> missing) {
-        if (id == null) return;
-        resources.find(account, type, id).ifPresentOrElse(found::add,
-                () -> missing.add(type.noun() + " " + id + " does not exist"));
-    }
-
-    /** The resources that use {@code s} and would break without it. */
+    /**
+     * The resources that use {@code s} and would break without it: those whose references name it, and, through the
+     * unbuilt resources {@code s} writes (a dataset's streams), those that read them.
+     */
     public List<Stored> dependents(Stored s) {
-        String account = s.account();
-        String id = s.id();
-        return switch (s.type()) {
-            case DATASETS -> {
-                Set<String> streams = new TreeSet<>();
-                s.doc().path("output_to_streams").fieldNames().forEachRemaining(streams::add);
-                yield resources.list(account, ResourceType.COHORTS).stream()
-                        .filter(c -> streams.contains(Json.text(c.doc(), "stream_name"))).toList();
+        Map<String, Stored> out = new LinkedHashMap<>();
+        for (Stored user : naming(s)) out.putIfAbsent(key(user), user);
+        for (Reference.Value v : Kinds.of(s.type()).values(s.doc())) {
+            Reference r = v.reference();
+            if (r.use() != Reference.Use.WRITES || r.kind().isBuilt()) continue;
+            for (Stored reader : readersByName(s.account(), r.kind(), v.value())) out.putIfAbsent(key(reader), reader);
+        }
+        out.remove(key(s));
+        return List.copyOf(out.values());
+    }
+
+    /** The resources of {@code s}'s account whose references name {@code s}. */
+    private List<Stored> naming(Stored s) {
+        List<Stored> out = new ArrayList<>();
+        for (Kind<?> k : Kinds.all()) {
+            if (k.references().stream().noneMatch(r -> r.kind() == s.type())) continue;
+            for (Stored candidate : resources.list(s.account(), k.type())) {
+                if (k.references().stream().anyMatch(r -> r.names(candidate.doc(), s))) out.add(candidate);
             }
-            case STREAMS -> {
-                String name = s.name();
-                List<Stored> out = new ArrayList<>(datasetsFeeding(account, name));
-                resources.list(account, ResourceType.COHORTS).stream()
-                        .filter(c -> name.equals(Json.text(c.doc(), "stream_name"))).forEach(out::add);
-                yield out;
+        }
+        return out;
+    }
+
+    /** The resources reading the unbuilt resource of {@code kind} named {@code name} (whether it is stored or not). */
+    private List<Stored> readersByName(String account, ResourceType kind, String name) {
+        List<Stored> out = new ArrayList<>();
+        for (Kind<?> k : Kinds.all()) {
+            List<Reference> reads = k.references().stream()
+                    .filter(r -> r.kind() == kind && r.use() == Reference.Use.READS && r.shape().byName()).toList();
+            if (reads.isEmpty()) continue;
+            for (Stored candidate : resources.list(account, k.type())) {
+                if (reads.stream().anyMatch(r -> r.strings(candidate.doc()).contains(name))) out.add(candidate);
             }
-            case COHORTS -> {
-                List<Stored> out = new ArrayList<>(resources.list(account, ResourceType.PERSONA_SETS).stream()
-                        .filter(p -> id.equals(Json.text(p.doc(), "cohort_id"))).toList());
-                resources.list(account, ResourceType.SCOPES).stream()
-                        .filter(sc -> strings(sc.doc().path("population").path("cohort_ids")).contains(id)
-                                || strings(sc.doc().path("population").path("exclusion_cohort_ids")).contains(id))
-                        .forEach(out::add);
-                yield out;
+        }
+        return out;
+    }
+
+    /** The resources whose WRITES references name the unbuilt resource {@code kind} / {@code name}. */
+    public List<Stored> writers(String account, ResourceType kind, String name) {
+        List<Stored> out = new ArrayList<>();
+        for (Kind<?> k : Kinds.all()) {
+            List<Reference> writes = k.references().stream()
+                    .filter(r -> r.kind() == kind && r.use() == Reference.Use.WRITES).toList();
+            if (writes.isEmpty()) continue;
+            for (Stored candidate : resources.list(account, k.type())) {
+                if (writes.stream().anyMatch(r -> r.strings(candidate.doc()).contains(name))) out.add(candidate);
             }
-            case PERSONA_SETS -> resources.list(account, ResourceType.SCOPES).stream()
-                    .filter(sc -> strings(sc.doc().path("payload").path("persona_set_ids")).contains(id)).toList();
-            case SCOPES -> resources.list(account, ResourceType.TARGETS).stream()
-                    .filter(t -> id.equals(Json.text(t.doc(), "scope_id"))).toList();
-            default -> List.of();
-        };
+        }
+        return out;
     }
 
     /** Datasets whose output_to_streams names {@code stream}. */
     public List<Stored> datasetsFeeding(String account, String stream) {
-        return resources.list(account, ResourceType.DATASETS).stream()
-                .filter(ds -> ds.doc().path("output_to_streams").has(stream)).toList();
+        return writers(account, ResourceType.STREAMS, stream);
+    }
+
+    private static String writerNouns(ResourceType kind) {
+        List<String> nouns = new ArrayList<>();
+        for (Kind<?> k : Kinds.all()) {
+            if (k.references().stream().anyMatch(r -> r.kind() == kind && r.use() == Reference.Use.WRITES)) {
+                nouns.add(k.type().noun());
+            }
+        }
+        return String.join(" or ", nouns);
+    }
+
+    private static String key(Stored s) {
+        return s.type().wire() + "/" + s.id();
     }
 
     public static List<String> strings(JsonNode array) {
