@@ -10,17 +10,8 @@ import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.resource.Status;
 import personae.emulators.Emulators;
-import personae.handlers.step.BuildCohortHandler;
-import personae.handlers.step.CheckInputsHandler;
-import personae.handlers.step.ClusterPersonasHandler;
-import personae.handlers.step.EnrichTraitsHandler;
-import personae.handlers.step.IngestDatasetHandler;
-import personae.handlers.step.MarkErrorHandler;
-import personae.handlers.step.MarkReadyHandler;
-import personae.handlers.step.MaterializeScopeHandler;
-import personae.handlers.step.NamePersonasHandler;
-import personae.handlers.step.PublishTargetHandler;
 import personae.handlers.step.StepHandler;
+import personae.handlers.step.Steps;
 import personae.local.statemachine.StateMachineRunner;
 import personae.local.statemachine.TaskFunction;
 import software.amazon.awssdk.regions.Region;
@@ -35,7 +26,6 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -51,22 +41,6 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String ACCOUNT = "local";
     public static final String BUCKET = "personae-local";
     public static final String TABLE = "personae";
-
-    /** The step handlers, by the name their ARN placeholder carries ({@code ${CheckInputsFunctionArn}}). */
-    private static final Map<String, Function<Services, StepHandler>> STEPS = new LinkedHashMap<>();
-
-    static {
-        STEPS.put("CheckInputs", CheckInputsHandler::new);
-        STEPS.put("IngestDataset", IngestDatasetHandler::new);
-        STEPS.put("EnrichTraits", EnrichTraitsHandler::new);
-        STEPS.put("BuildCohort", BuildCohortHandler::new);
-        STEPS.put("ClusterPersonas", ClusterPersonasHandler::new);
-        STEPS.put("NamePersonas", NamePersonasHandler::new);
-        STEPS.put("MaterializeScope", MaterializeScopeHandler::new);
-        STEPS.put("PublishTarget", PublishTargetHandler::new);
-        STEPS.put("MarkReady", MarkReadyHandler::new);
-        STEPS.put("MarkError", MarkErrorHandler::new);
-    }
 
     /**
      * Where and how to run.
@@ -126,8 +100,8 @@ public final class LocalRuntime implements AutoCloseable {
                 Services.Settings.local());
         Map<String, String> substitutions = new LinkedHashMap<>();
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
-        STEPS.forEach((name, make) -> {
-            StepHandler handler = make.apply(services);
+        Steps.all().keySet().forEach(name -> {
+            StepHandler handler = Steps.create(name, services);
             substitutions.put(name + "FunctionArn", "local:" + name);
             tasks.put("local:" + name, input -> handler.handleRequest(input, null));
         });

@@ -31,4 +31,17 @@ public record FeatureTable(List<Feature> features, double[][] columns, int rows)
         for (int f = 0; f < x.length; f++) x[f] = columns[f][r];
         return x;
     }
+
+    /** Tables of the same features one under the other (people of several datasets). */
+    public static FeatureTable concat(List<Feature> features, List<FeatureTable> parts) {
+        if (parts.size() == 1) return parts.get(0);
+        int rows = parts.stream().mapToInt(FeatureTable::rows).sum();
+        double[][] cols = new double[features.size()][rows];
+        int offset = 0;
+        for (FeatureTable t : parts) {
+            for (int f = 0; f < features.size(); f++) System.arraycopy(t.columns()[f], 0, cols[f], offset, t.rows());
+            offset += t.rows();
+        }
+        return new FeatureTable(features, cols, rows);
+    }
 }

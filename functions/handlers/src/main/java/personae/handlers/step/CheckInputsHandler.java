@@ -23,6 +23,6 @@ public final class CheckInputsHandler extends StepHandler {
     protected Map<String, Object> run(BuildSteps steps, BuildRequest request, Map<String, Object> input) {
         int previous = input.get("inputs") instanceof Map<?, ?> m && m.get("attempts") instanceof Number n
                 ? n.intValue() : 0;
-        return steps.checkInputs(request, previous).toMap();
+        return steps.checkInputs(request, previous);
     }
 }

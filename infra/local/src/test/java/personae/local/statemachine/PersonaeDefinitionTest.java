@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The REAL definition (statemachine/personae.asl.json, the file template.yaml deploys) with fake steps. */
 class PersonaeDefinitionTest {
 
-    static final List<String> STEPS = List.of("CheckInputs", "IngestDataset", "EnrichTraits", "BuildCohort",
-            "ClusterPersonas", "NamePersonas", "MaterializeScope", "PublishTarget", "MarkReady", "MarkError");
+    static final List<String> STEPS = List.copyOf(personae.handlers.step.Steps.all().keySet());
 
     /** Records every step call and answers with the per-step behaviour given (default: returns {}). */
     static final class FakeSteps {

@@ -1,0 +1,136 @@
+package personae.core.pipeline;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Problem;
+import personae.core.ingest.CsvFiles;
+import personae.core.ingest.DatasetIngestor;
+import personae.core.ingest.DatasetManifest;
+import personae.core.ingest.DatasetSpec;
+import personae.core.port.BlobStore.BlobInfo;
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources.Stored;
+import personae.core.trait.TraitEnricher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A dataset's build: IngestDataset, then EnrichTraits, into a new build folder that {@link Lifecycle#markReady}
+ * switches the dataset to ({@link #publish}); a failed build's folder is discarded.
+ */
+final class DatasetBuild implements Lifecycle.Hooks {
+
+    /** In a dataset's internal state: the build folder being written, the current one and the one before it. */
+    static final String BUILDING = "building";
+    static final String OUTPUT = "output";
+    static final String PREVIOUS = "previous_output";
+
+    private final BuildContext ctx;
+
+    DatasetBuild(BuildContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Ingestion and identity resolution: the upload directory's files -> people, stream events, first-party traits. */
+    void ingest(BuildRequest r) {
+        Stored ds = ctx.running(r);
+        DatasetSpec spec = DatasetSpec.KIND.parse(ds.doc());
+        List<BlobInfo> files = ctx.blobs.list(Keys.uploadDirectory(r.account(), spec.uploadDirectory())).stream()
+                .filter(b -> CsvFiles.isReadable(b.key())).toList();
+        if (files.isEmpty()) {
+            throw Problem.invalid("upload directory '" + spec.uploadDirectory() + "' has no CSV files yet: "
+                    + "upload one (POST /v1/uploads/" + spec.uploadDirectory() + "/{file}.csv) and the dataset rebuilds");
+        }
+        if (spec.replaceAll()) {
+            files = List.of(files.stream().max(Comparator.comparing(BlobInfo::lastModified)
+                    .thenComparing(BlobInfo::key)).orElseThrow());
+        }
+        // a new folder per build: readers keep the last good one until MarkReady switches
+        String build = Instant.now(ctx.services.clock()).toString().replaceAll("[^0-9]", "")
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String abandoned = ds.internal().path(BUILDING).asText(null); // a retried or interrupted attempt's files
+        if (abandoned != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), abandoned));
+        ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> s.internal().put(BUILDING, build));
+        String folder = Keys.datasetBuild(r.account(), r.id(), build);
+        String uploads = Keys.uploads(r.account());
+        List<DatasetIngestor.SourceFile> sources = files.stream().map(b -> new DatasetIngestor.SourceFile(
+                b.key().substring(uploads.length()), () -> ctx.blobs.open(b.key()))).toList();
+        DatasetIngestor.Result result = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name)).ingest(sources);
+        ctx.writeJson(folder + Keys.MANIFEST, result.manifest());
+        ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
+            ObjectNode d = s.doc();
+            d.put("row_count", result.rowCount());
+            d.put("identified_count", result.manifest().people());
+            ArrayNode cols = d.putArray("detected_columns");
+            for (var c : result.detectedColumns()) {
+                ObjectNode o = cols.addObject();
+                o.put("name", c.name());
+                o.put("data_type", c.dataType());
+                o.put("is_nullable", c.nullable());
+                o.put("fill_rate", Math.round(c.fillRate() * 10_000) / 10_000.0);
+            }
+            ArrayNode updates = d.has("updates") && d.get("updates").isArray() ? (ArrayNode) d.get("updates") : d.putArray("updates");
+            ObjectNode u = updates.addObject();
+            u.put("datetime", ctx.resources.now());
+            u.put("rows_added", result.rowCount());
+            while (updates.size() > 50) updates.remove(0);
+        });
+    }
+
+    /** Trait enrichment: behavioural traits per person from the dataset's events, plus first-party traits. */
+    void enrich(BuildRequest r) {
+        Stored ds = ctx.running(r);
+        String build = ds.internal().path(BUILDING).asText(null);
+        if (build == null) throw Problem.conflict("dataset " + r.id() + " has no ingestion in progress");
+        String folder = Keys.datasetBuild(r.account(), r.id(), build);
+        DatasetManifest manifest = ctx.readJson(folder + Keys.MANIFEST, DatasetManifest.class);
+        TraitEnricher.TraitColumns columns;
+        try (InputStream firstParty = ctx.blobs.open(folder + Keys.FIRST_PARTY_TRAITS);
+             OutputStream out = ctx.blobs.create(folder + Keys.TRAITS)) {
+            columns = TraitEnricher.enrich(manifest, stream -> ctx.blobs.open(folder + Keys.streamEvents(stream)),
+                    firstParty, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.writeJson(folder + Keys.TRAIT_FEATURES, columns);
+    }
+
+    /**
+     * The dataset now reads from the build just finished; the build before it stays one generation (a reader that
+     * started on it can finish), older ones are deleted.
+     */
+    @Override
+    public void beforeReady(BuildRequest r) {
+        String[] prune = new String[1];
+        ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
+            ObjectNode in = s.internal();
+            String build = in.path(BUILDING).asText(null);
+            if (build == null) return;
+            prune[0] = in.path(PREVIOUS).asText(null);
+            if (in.hasNonNull(OUTPUT)) in.put(PREVIOUS, in.get(OUTPUT).asText());
+            else in.remove(PREVIOUS);
+            in.put(OUTPUT, build);
+            in.remove(BUILDING);
+        });
+        if (prune[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
+    }
+
+    /** A failed ingestion's files go; the last good output stays in use. */
+    @Override
+    public void beforeError(BuildRequest r) {
+        String[] build = new String[1];
+        ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
+            build[0] = s.internal().path(BUILDING).asText(null);
+            s.internal().remove(BUILDING);
+        });
+        if (build[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
+    }
+}

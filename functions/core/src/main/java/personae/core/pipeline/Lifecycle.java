@@ -1,0 +1,109 @@
+package personae.core.pipeline;
+
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.Json;
+import personae.core.resource.ResourceGraph;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Resources.Stored;
+import personae.core.resource.Status;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The steps every build shares, whatever its kind: CheckInputs at the start, MarkReady or MarkError at the end. A
+ * kind whose outputs need switching or discarding as the build ends registers {@link Hooks}.
+ */
+final class Lifecycle {
+
+    /** Waiting for inputs gives up after this many checks (about an hour at the definition's 2 s wait). */
+    static final int MAX_INPUT_CHECKS = 1800;
+
+    /** What a kind does as its build ends, before the status changes. */
+    interface Hooks {
+        default void beforeReady(BuildRequest r) { }
+
+        default void beforeError(BuildRequest r) { }
+    }
+
+    private final BuildContext ctx;
+    private final Builds builds;
+    private final Map<ResourceType, Hooks> hooks;
+
+    Lifecycle(BuildContext ctx, Map<ResourceType, Hooks> hooks) {
+        this.ctx = ctx;
+        this.builds = new Builds(ctx.services);
+        this.hooks = hooks;
+    }
+
+    /** The outcome of CheckInputs, as the Choice state reads it. */
+    record InputsCheck(String state, String message, int attempts) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("state", state);
+            m.put("message", message);
+            m.put("attempts", attempts);
+            return m;
+        }
+    }
+
+    /** ready, waiting, failed (message says which input and why) or gone (the resource was deleted). */
+    InputsCheck checkInputs(BuildRequest r, int previousAttempts) {
+        int attempts = previousAttempts + 1;
+        ResourceType type = BuildContext.type(r);
+        var found = ctx.resources.find(r.account(), type, r.id());
+        if (found.isEmpty()) return new InputsCheck("gone", type.noun() + " " + r.id() + " was deleted", attempts);
+        ResourceGraph.Inputs inputs = ctx.graph.inputs(found.get());
+        if (!inputs.missing().isEmpty()) return new InputsCheck("failed", String.join("; ", inputs.missing()), attempts);
+        List<String> waitingFor = new ArrayList<>();
+        for (Stored in : inputs.found()) {
+            Status st = in.status();
+            if (st == Status.ERROR) {
+                return new InputsCheck("failed", "input " + in.type().noun() + " '" + in.name() + "' (" + in.id()
+                        + ") failed: " + Json.text(in.doc(), "status_error"), attempts);
+            }
+            if (st != Status.READY) waitingFor.add(in.type().noun() + " '" + in.name() + "' (" + st.wire() + ")");
+        }
+        if (!waitingFor.isEmpty()) {
+            if (attempts >= MAX_INPUT_CHECKS) {
+                return new InputsCheck("failed", "gave up waiting for " + String.join(", ", waitingFor), attempts);
+            }
+            return new InputsCheck("waiting", "waiting for " + String.join(", ", waitingFor), attempts);
+        }
+        ctx.resources.setStatus(r.account(), type, r.id(), Status.STARTING, null);
+        return new InputsCheck("ready", "inputs ready", attempts);
+    }
+
+    /**
+     * Status ready; then every resource built from this one rebuilds, so new data flows all the way to the targets
+     * (see {@link Builds}: one build of a resource at a time). A rebuild asked for during this build starts instead.
+     */
+    void markReady(BuildRequest r) {
+        ResourceType type = BuildContext.type(r);
+        hooks(type).beforeReady(r);
+        Optional<Stored> marked = ctx.resources.setStatus(r.account(), type, r.id(), Status.READY, null);
+        if (marked.isEmpty()) ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built
+        marked.ifPresent(ready -> {
+            // a rebuild asked for during this build starts instead; the dependents follow that one
+            if (!builds.startRequestedRebuild(r.account(), type, r.id())) builds.rebuildDependents(ready);
+        });
+    }
+
+    /** Records why the build failed, as {@code status_error}. */
+    void markError(BuildRequest r, String message) {
+        ResourceType type = BuildContext.type(r);
+        hooks(type).beforeError(r);
+        if (ctx.resources.setStatus(r.account(), type, r.id(), Status.ERROR, message).isPresent()) {
+            builds.startRequestedRebuild(r.account(), type, r.id());
+        } else {
+            ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built
+        }
+    }
+
+    private Hooks hooks(ResourceType type) {
+        return hooks.getOrDefault(type, new Hooks() { });
+    }
+}
