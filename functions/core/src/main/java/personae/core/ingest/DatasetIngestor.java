@@ -54,6 +54,7 @@ public final class DatasetIngestor {
     private static final int CACHE_LIMIT = 200_000;
     private final LongIntHashMap nodeOfKey = new LongIntHashMap();
     private final GrowableInts parent = new GrowableInts();
+    private final personae.core.util.GrowableLongs keyOfNode = new personae.core.util.GrowableLongs();
     // per node, its identity fields packed into one String (see pack): one object, not an array of eight
     private final List<String> identityOfNode = new ArrayList<>();
     private final Map<String, Long> emailKeys = new HashMap<>();
@@ -189,6 +190,7 @@ public final class DatasetIngestor {
                 if (node == LongIntHashMap.ABSENT) {
                     node = parent.size();
                     parent.add(node);
+                    keyOfNode.add(key);
                     if (identity == null) identity = pack(identityFields(set, v));
                     identityOfNode.add(identity);
                     nodeOfKey.put(key, node);
@@ -319,18 +321,29 @@ public final class DatasetIngestor {
         else parent.set(ra, rb);
     }
 
-    /** Person index per node, numbered by first appearance. */
+    /**
+     * Person index per node. People are numbered by the smallest identity key they carry (keys are hashes of the
+     * normalized identities), not by first appearance, so the numbering, and so everything written and computed per
+     * person downstream (events, traits, clustering input), is the same whatever the order of rows and files.
+     */
     private int[] compact() {
         int n = parent.size();
-        int[] personOfRoot = new int[n];
-        Arrays.fill(personOfRoot, -1);
-        int[] out = new int[n];
-        int next = 0;
+        long[] minKey = new long[n];
+        Arrays.fill(minKey, Long.MAX_VALUE);
         for (int i = 0; i < n; i++) {
             int r = find(i);
-            if (personOfRoot[r] < 0) personOfRoot[r] = next++;
-            out[i] = personOfRoot[r];
+            minKey[r] = Math.min(minKey[r], keyOfNode.get(i));
         }
+        int roots = 0;
+        for (int i = 0; i < n; i++) if (find(i) == i) roots++;
+        long[] rootKeys = new long[roots];
+        int j = 0;
+        for (int i = 0; i < n; i++) if (find(i) == i) rootKeys[j++] = minKey[i];
+        Arrays.sort(rootKeys); // each key belongs to one node, so no two people share their smallest key
+        LongIntHashMap personOfKey = new LongIntHashMap();
+        for (int p = 0; p < roots; p++) personOfKey.put(rootKeys[p], p);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = personOfKey.get(minKey[find(i)]);
         return out;
     }
 
@@ -469,6 +482,33 @@ public final class DatasetIngestor {
             time.add(t);
         }
 
+        /**
+         * One person's events in an order of their own (time, then each property's value), not the input's, so
+         * that sums over them are the same to the last bit whatever the order of rows and files.
+         */
+        private void sortByContent(int[] order, int from, int to) {
+            if (to - from < 2) return;
+            java.util.Comparator<Integer> byContent = (x, y) -> {
+                int c = Long.compare(time.get(x), time.get(y));
+                for (int k = 0; c == 0 && k < others.size(); k++) {
+                    Object col = columns.get(k);
+                    if (col instanceof GrowableDoubles d) {
+                        c = Double.compare(d.get(x), d.get(y));
+                    } else {
+                        int cx = ((GrowableInts) col).get(x);
+                        int cy = ((GrowableInts) col).get(y);
+                        c = cx == cy ? 0 : cx < 0 ? -1 : cy < 0 ? 1
+                                : dictionaries.get(k).value(cx).compareTo(dictionaries.get(k).value(cy));
+                    }
+                }
+                return c;
+            };
+            Integer[] segment = new Integer[to - from];
+            for (int i = from; i < to; i++) segment[i - from] = order[i];
+            Arrays.sort(segment, byContent);
+            for (int i = from; i < to; i++) order[i] = segment[i - from];
+        }
+
         DatasetManifest.StreamInfo write(int[] personOfNode, int people) {
             int n = node.size();
             // counting sort of events by person
@@ -478,6 +518,7 @@ public final class DatasetIngestor {
             int[] order = new int[n];
             int[] fill = Arrays.copyOf(start, people);
             for (int i = 0; i < n; i++) order[fill[personOfNode[node.get(i)]]++] = i;
+            for (int p = 0; p < people; p++) sortByContent(order, start[p], start[p + 1]);
 
             List<String> header = new ArrayList<>(List.of("person_id", "datetime"));
             others.forEach(p -> header.add(p.name()));

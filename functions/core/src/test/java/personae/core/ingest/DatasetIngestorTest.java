@@ -63,6 +63,34 @@ class DatasetIngestorTest {
             return files.get(name).toString(StandardCharsets.UTF_8);
         }
 
+        /**
+         * Person id to first name: people are numbered by their identity keys (not by first appearance, so that
+         * the row order changes nothing), so the tests name people instead of numbering them.
+         */
+        Map<String, String> firstNames() {
+            Map<String, String> out = new java.util.HashMap<>();
+            for (CSVRecord p : records("people.csv")) out.put(p.get("person_id"), p.get("person_first_name"));
+            return out;
+        }
+
+        /** people.csv by first name, each row without its id. */
+        Map<String, List<String>> peopleByFirstName() {
+            Map<String, List<String>> out = new java.util.HashMap<>();
+            for (CSVRecord p : records("people.csv")) {
+                out.put(p.get("person_first_name"), p.toList().subList(1, p.size()));
+            }
+            return out;
+        }
+
+        /** A file's rows with the person id (first column) replaced by the first name, people in {@code order}. */
+        List<String> byPerson(String name, List<String> order, java.util.function.Function<CSVRecord, String> rest) {
+            Map<String, String> first = firstNames();
+            List<String> out = new java.util.ArrayList<>();
+            for (CSVRecord r : records(name)) out.add(first.get(r.get(0)) + rest.apply(r));
+            out.sort(java.util.Comparator.comparingInt(line -> order.indexOf(line.split("[ :]")[0])));
+            return out;
+        }
+
         List<CSVRecord> records(String name) {
             try {
                 return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
@@ -100,14 +128,16 @@ class DatasetIngestorTest {
                 m.identityColumns());
         assertEquals(List.of("tier"), m.traits());
 
-        // people numbered by first appearance; identity from the first row, gaps filled from later ones
-        List<CSVRecord> people = out.records("people.csv");
-        assertEquals(5, people.size());
-        assertEquals(List.of("0", "A@x.com", "Ann", "Lee", "1 Elm St", "02139", ""), people.get(0).toList());
-        assertEquals(List.of("1", "", "Bob", "Smith", "2 Pine Rd", "30301", "(617) 555-0134"), people.get(1).toList());
-        assertEquals("Cara", people.get(2).get("person_first_name"));
-        assertEquals(List.of("3", "e@y.com", "Eve", "Stone", "5 Ash Ct", "60601", "212-555-0101"), people.get(3).toList());
-        assertEquals("Dan", people.get(4).get("person_first_name"), "same address and postcode, other name: other person");
+        // identity from the first row, gaps filled from later ones
+        assertEquals(5, out.records("people.csv").size());
+        Map<String, List<String>> people = out.peopleByFirstName();
+        assertEquals(List.of("A@x.com", "Ann", "Lee", "1 Elm St", "02139", ""), people.get("Ann"));
+        assertEquals(List.of("", "Bob", "Smith", "2 Pine Rd", "30301", "(617) 555-0134"), people.get("Bob"));
+        assertTrue(people.containsKey("Cara"));
+        assertEquals(List.of("e@y.com", "Eve", "Stone", "5 Ash Ct", "60601", "212-555-0101"), people.get("Eve"));
+        assertTrue(people.containsKey("Dan"), "same address and postcode, other name: other person");
+        List<String> ids = out.records("people.csv").stream().map(p -> p.get("person_id")).toList();
+        assertEquals(List.of("0", "1", "2", "3", "4"), ids, "person ids are 0..people-1");
 
         // events: refunded row filtered, grouped by person, row order kept within a person
         DatasetManifest.StreamInfo info = m.streams().get("orders");
@@ -118,32 +148,40 @@ class DatasetIngestorTest {
         assertEquals(Map.of("garden", 4L, "toys", 3L, "home", 3L), info.productCounts());
         List<CSVRecord> events = out.records("streams/orders.csv");
         assertEquals(List.of("person_id", "datetime", "value", "product"), events.getFirst().getParser().getHeaderNames());
-        List<String> flat = events.stream().map(e -> String.join(" ", e.toList())).toList();
+        List<String> personOfEvent = events.stream().map(e -> e.get(0)).toList();
+        for (int i = 1; i < personOfEvent.size(); i++) {
+            assertTrue(Integer.parseInt(personOfEvent.get(i - 1)) <= Integer.parseInt(personOfEvent.get(i)),
+                    "events are grouped by person: " + personOfEvent);
+        }
+        List<String> flat = out.byPerson("streams/orders.csv", List.of("Ann", "Bob", "Cara", "Eve", "Dan"),
+                e -> " " + String.join(" ", e.toList().subList(1, e.size())));
         assertEquals(List.of(
-                "0 " + day("2024-01-01") + " 10 garden",
-                "0 " + day("2024-02-01") + " 20 toys",
-                "1 " + day("2024-01-02") + " 5.5 toys",
-                "1 " + day("2024-02-02") + " 4.5 toys",
-                "2 " + day("2024-01-03") + " 7 garden",
-                "2 " + day("2024-02-03") + " 3 home",
-                "3 " + day("2024-01-04") + " 1 home",
-                "3 " + day("2024-02-05") + " 2 home",
-                "3 " + day("2024-03-05") + " 3 garden",
-                "4 " + day("2024-02-04") + " 100 garden"), flat);
+                "Ann " + day("2024-01-01") + " 10 garden",
+                "Ann " + day("2024-02-01") + " 20 toys",
+                "Bob " + day("2024-01-02") + " 5.5 toys",
+                "Bob " + day("2024-02-02") + " 4.5 toys",
+                "Cara " + day("2024-01-03") + " 7 garden",
+                "Cara " + day("2024-02-03") + " 3 home",
+                "Eve " + day("2024-01-04") + " 1 home",
+                "Eve " + day("2024-02-05") + " 2 home",
+                "Eve " + day("2024-03-05") + " 3 garden",
+                "Dan " + day("2024-02-04") + " 100 garden"), flat);
     }
 
     @Test
     void traitsTakeTheLatestNonEmptyMappedValue() {
         Outputs out = new Outputs();
         ingest(SPEC, out, CSV);
-        List<CSVRecord> traits = out.records("first_party_traits.csv");
-        assertEquals(5, traits.size());
+        assertEquals(5, out.records("first_party_traits.csv").size());
+        Map<String, String> first = out.firstNames();
+        Map<String, String> tier = new java.util.HashMap<>();
+        out.records("first_party_traits.csv").forEach(t -> tier.put(first.get(t.get("person_id")), t.get("tier")));
         // Ann: G, (empty), S on a refunded row: traits are not filtered by stream conditions
-        assertEquals("silver", traits.get(0).get("tier"));
-        assertEquals("other", traits.get(1).get("tier"), "Bob: X matches only '*'; his later empty cell is no value");
-        assertEquals("gold", traits.get(2).get("tier"), "Cara: G, then an empty cell that must not override it");
-        assertEquals("gold", traits.get(3).get("tier"), "Eve: empty, S, G");
-        assertEquals("silver", traits.get(4).get("tier"), "Dan");
+        assertEquals("silver", tier.get("Ann"));
+        assertEquals("other", tier.get("Bob"), "Bob: X matches only '*'; his later empty cell is no value");
+        assertEquals("gold", tier.get("Cara"), "Cara: G, then an empty cell that must not override it");
+        assertEquals("gold", tier.get("Eve"), "Eve: empty, S, G");
+        assertEquals("silver", tier.get("Dan"), "Dan");
     }
 
     @Test
@@ -157,8 +195,8 @@ class DatasetIngestorTest {
         Outputs out = new Outputs();
         DatasetIngestor.Result r = ingest(SPEC, out, csv);
         assertEquals(2, r.manifest().people());
-        List<String> persons = out.records("streams/orders.csv").stream().map(e -> e.get(0)).toList();
-        assertEquals(List.of("0", "0", "0", "1"), persons);
+        assertEquals(List.of("Ann", "Ann", "Ann", "Zed"), out.byPerson("streams/orders.csv", List.of("Ann", "Zed"), e -> ""),
+                "Ann's email, phone and address rows are one person; Zed is another");
     }
 
     @Test
@@ -192,14 +230,15 @@ class DatasetIngestorTest {
         Outputs out = new Outputs();
         DatasetIngestor.Result r = ingest(GIFTS, out, csv);
         assertEquals(4, r.manifest().people(), "a, b, r1, r2");
-        List<List<String>> people = out.records("people.csv").stream().map(CSVRecord::toList).toList();
-        assertEquals(List.of(List.of("0", "a@x.com", "Ann"), List.of("1", "r1@x.com", "Rita"),
-                List.of("2", "b@x.com", "Bob"), List.of("3", "r2@x.com", "Ray")), people,
+        Map<String, List<String>> people = out.peopleByFirstName();
+        assertEquals(Map.of("Ann", List.of("a@x.com", "Ann"), "Rita", List.of("r1@x.com", "Rita"),
+                "Bob", List.of("b@x.com", "Bob"), "Ray", List.of("r2@x.com", "Ray")), people,
                 "each person's identity from its own set's columns");
-        List<String> events = out.records("streams/orders.csv").stream().map(e -> e.get(0) + ":" + e.get(2)).toList();
-        assertEquals(List.of("0:1", "0:3", "1:4", "2:2"), events, "the buyer's events; the recipient's only without a buyer");
-        List<String> tiers = out.records("first_party_traits.csv").stream().map(t -> t.get("tier")).toList();
-        assertEquals(List.of("gold", "bronze", "silver", ""), tiers);
+        List<String> order = List.of("Ann", "Rita", "Bob", "Ray");
+        List<String> events = out.byPerson("streams/orders.csv", order, e -> ":" + e.get(2));
+        assertEquals(List.of("Ann:1", "Ann:3", "Rita:4", "Bob:2"), events, "the buyer's events; the recipient's only without a buyer");
+        assertEquals(List.of("Ann gold", "Rita bronze", "Bob silver", "Ray "),
+                out.byPerson("first_party_traits.csv", order, t -> " " + t.get("tier")));
     }
 
     @Test
