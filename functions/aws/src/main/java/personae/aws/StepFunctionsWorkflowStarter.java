@@ -20,7 +20,7 @@ public final class StepFunctionsWorkflowStarter implements WorkflowStarter {
 
     /** Step Functions' limit on execution names. */
     static final int MAX_NAME = 80;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = personae.core.resource.Json.MAPPER; // the project's one mapper
 
     private final SfnClient sfn;
     private final String stateMachineArn;

@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The one Lambda jar (shaded by functions/handlers, packaged before this module's tests run) stays under Lambda's
- * 250 MB unzipped limit and holds every handler the template names, without the emulators.
+ * 250 MB unzipped limit and holds every handler the template names, without the emulators or the sample data
+ * generators (module infra/sample-data, for tests and benchmarks only).
  */
 class LambdaJarTest {
 
@@ -23,8 +24,13 @@ class LambdaJarTest {
         Path jar = Path.of("functions/handlers/target/personae-handlers-0.1.0-SNAPSHOT-lambda.jar");
         assertTrue(Files.exists(jar), "run through the reactor (bin/test): " + jar + " is built by the package phase");
         long unzipped = 0;
+        java.util.List<String> sampleData = new java.util.ArrayList<>();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            for (var e = zip.entries(); e.hasMoreElements(); ) unzipped += e.nextElement().getSize();
+            for (var e = zip.entries(); e.hasMoreElements(); ) {
+                var entry = e.nextElement();
+                unzipped += entry.getSize();
+                if (entry.getName().startsWith("personae/core/sample/")) sampleData.add(entry.getName());
+            }
             for (String handler : java.util.List.of("personae/handlers/ApiHandler.class",
                     "personae/handlers/UploadFolderHandler.class", "personae/handlers/step/CheckInputsHandler.class",
                     "personae/handlers/step/MarkErrorHandler.class", "smile/clustering/KMeans.class")) {
@@ -35,6 +41,7 @@ class LambdaJarTest {
                 assertTrue(zip.getEntry(emulator) == null, "the emulators must not ship in the Lambda jar: " + emulator);
             }
         }
+        assertTrue(sampleData.isEmpty(), "test and benchmark data generators must not ship in the Lambda jar: " + sampleData);
         assertTrue(unzipped < LAMBDA_UNZIPPED_LIMIT, "unzipped " + (unzipped >> 20) + " MB");
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** Plain-Java JSON values (Map, List, String, Number, Boolean, null) and their conversions. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The project's one mapper (its settings, unknown properties ignored and streams left open, change nothing here). */
+    static final ObjectMapper MAPPER = personae.core.resource.Json.MAPPER;
 
     private Json() {
     }

@@ -36,7 +36,6 @@ public final class OrdersGenerator {
     public static final List<String> HEADER = List.of("customer_id", "email", "first_name", "last_name", "address", "city",
             "state", "postcode", "phone", "order_datetime", "order_total", "product_category");
 
-    /** The product categories, in a fixed order. */
     /**
      * The v1 dataset body (POST /v1/datasets) that maps these columns: one identity set with every PII column, and the
      * stream {@code orders} with datetime, value (dollars) and product. The tutorial, the tests and the benchmarks use it.
@@ -52,6 +51,7 @@ public final class OrdersGenerator {
                  "value": {"column_name": "order_total", "format": "currency_dollars"},
                  "product": {"column_name": "product_category"}}}}}""";
 
+    /** The product categories, in a fixed order. */
     public static final List<String> CATEGORIES = List.of("garden", "electronics", "apparel", "home", "toys", "beauty");
 
     /** The moment the export is taken: every order is before it. */
