@@ -64,6 +64,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
         List<DatasetIngestor.SourceFile> sources = files.stream().map(b -> new DatasetIngestor.SourceFile(
                 b.key().substring(uploads.length()), () -> ctx.blobs.open(b.key()))).toList();
         DatasetIngestor.Result result = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name)).ingest(sources);
+        if (result.manifest().people() == 0) throw nobodyIdentified(spec, result);
         ctx.writeJson(folder + Keys.MANIFEST, result.manifest());
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode d = s.doc();
@@ -83,6 +84,16 @@ final class DatasetBuild implements Lifecycle.Hooks {
             u.put("rows_added", result.rowCount());
             while (updates.size() > 50) updates.remove(0);
         });
+    }
+
+    /** A dataset whose rows identify nobody is a mapping to fix, not a ready dataset of 0 people. */
+    private static Problem nobodyIdentified(DatasetSpec spec, DatasetIngestor.Result result) {
+        List<String> sets = spec.identitySets().stream().map(s -> "'" + s.name() + "' (" + s.columns().entrySet()
+                .stream().map(e -> e.getKey() + ": " + String.join(" + ", e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", ")) + ")").toList();
+        return Problem.invalid("none of the " + result.rowCount() + " rows identifies a person with identity_sets "
+                + String.join(", ", sets) + ": those columns hold no valid email, phone, or name with street and "
+                + "postcode; map the columns that do (a customer id is not an email)");
     }
 
     /** Trait enrichment: behavioural traits per person from the dataset's events, plus first-party traits. */

@@ -119,4 +119,16 @@ class DatasetBuildFoldersTest {
         steps.markReady(request());
         assertEquals(List.of(), keys());
     }
+
+    @Test
+    void aDatasetWhoseRowsIdentifyNobodyFailsNamingTheMappingToFix() throws IOException {
+        blobs.deleteAll(Keys.uploadDirectory(ACCOUNT, "orders"));
+        upload("ids.csv", "email,date,total\n17850,2025-01-01,10\n13047,2025-01-02,20\n"); // a customer id as email
+        var e = org.junit.jupiter.api.Assertions.assertThrows(personae.core.Problem.class, () -> steps.ingestDataset(request()));
+        assertTrue(e.getMessage().contains("identity_sets 'c' (email: email)") && e.getMessage().contains("2 rows"),
+                "the error names the identity set, its mapping and the rows read: " + e.getMessage());
+        steps.markError(request(), e.getMessage());
+        assertNull(internal("building"), "the failed build's folder is discarded");
+        assertEquals(Status.ERROR, resources.require(ACCOUNT, ResourceType.DATASETS, dataset).status());
+    }
 }
