@@ -10,8 +10,6 @@ import personae.core.persona.FeatureTable;
 import personae.core.persona.PersonaClustering;
 import personae.core.persona.PersonaModel;
 import personae.core.resource.Json;
-import personae.core.trait.TraitEnricher;
-import personae.core.trait.TraitFiles;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,13 +52,7 @@ class OrderInvarianceTest {
             sources.add(new DatasetIngestor.SourceFile("orders/part" + i + ".csv", () -> new ByteArrayInputStream(bytes)));
         }
         DatasetIngestor.Result result = ingestor.ingest(sources);
-        int people = result.manifest().people();
-        ByteArrayOutputStream traits = new ByteArrayOutputStream();
-        TraitEnricher.TraitColumns columns = TraitEnricher.enrich(result.manifest(),
-                stream -> new ByteArrayInputStream(out.get("streams/" + stream + ".csv").toByteArray()),
-                new ByteArrayInputStream(out.get("first_party_traits.csv").toByteArray()), traits);
-        FeatureTable table = TraitFiles.features(new ByteArrayInputStream(traits.toByteArray()), columns.features(),
-                IntStream.range(0, people).toArray());
+        FeatureTable table = SamplePipeline.features(result.manifest(), out);
         PersonaModel model = PersonaClustering.fit(table, null, 7);
         int[] assigned = model.assignAll(table);
         Map<String, Integer> byEmail = new TreeMap<>();

@@ -12,8 +12,6 @@ import personae.core.persona.PersonaClustering;
 import personae.core.persona.PersonaModel;
 import personae.core.persona.PersonaNamer;
 import personae.core.resource.Json;
-import personae.core.trait.TraitEnricher;
-import personae.core.trait.TraitFiles;
 import smile.validation.metric.AdjustedRandIndex;
 
 import java.io.ByteArrayInputStream;
@@ -28,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -96,12 +93,7 @@ class PlantedGroupsPipelineTest {
     void personasRecoverThePlantedGroups() throws IOException {
         int[] truth = truth();
         int people = truth.length;
-        ByteArrayOutputStream traits = new ByteArrayOutputStream();
-        TraitEnricher.TraitColumns columns = TraitEnricher.enrich(result.manifest(),
-                stream -> new ByteArrayInputStream(files.get("streams/" + stream + ".csv").toByteArray()),
-                new ByteArrayInputStream(files.get("first_party_traits.csv").toByteArray()), traits);
-        FeatureTable table = TraitFiles.features(new ByteArrayInputStream(traits.toByteArray()), columns.features(),
-                IntStream.range(0, people).toArray());
+        FeatureTable table = SamplePipeline.features(result.manifest(), files);
 
         PersonaModel model = PersonaClustering.fit(table, null, SEED);
         int[] assigned = model.assignAll(table);
