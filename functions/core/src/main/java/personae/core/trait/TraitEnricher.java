@@ -63,6 +63,39 @@ public final class TraitEnricher {
         return new TraitColumns(features, columns);
     }
 
+    /** The order being read: one person's consecutive events at one datetime (an undated event is an order). */
+    private static final class Order {
+        int person = -1;
+        String time;
+        double value;
+        boolean valued;
+
+        boolean continues(int p, String t) {
+            return p == person && !t.isEmpty() && t.equals(time);
+        }
+
+        void start(int p, String t) {
+            person = p;
+            time = t;
+            value = 0;
+            valued = false;
+        }
+
+        void add(double v) {
+            value += v;
+            valued = true;
+        }
+
+        /** A purchase counts toward frequency (and, with a value, toward the average); a return does not. */
+        void close(double[] frequency, double[] orders) {
+            if (person < 0) return;
+            boolean purchase = !valued || value > 0;
+            if (purchase) frequency[person]++;
+            if (purchase && valued && orders != null) orders[person]++;
+            person = -1;
+        }
+    }
+
     private static void streamTraits(String stream, StreamInfo info, InputStream in, int people, long reference,
                                      List<Feature> features, List<double[]> values) {
         boolean dated = info.minTime() != Long.MIN_VALUE;
@@ -77,30 +110,40 @@ public final class TraitEnricher {
         double[] first = filled(people, Double.NaN);
         double[] last = filled(people, Double.NaN);
         double[] total = hasValue ? new double[people] : null;
-        double[] valued = hasValue ? new double[people] : null;
         double[][] productEvents = new double[products.size()][people];
 
+        // An order is one person's events at one datetime (a row per invoice line is one order); its value is their
+        // sum. An order whose value is not positive is a return: it lowers the total but is not a purchase.
+        double[] orders = hasValue ? new double[people] : null;
+        boolean[] seen = new boolean[people];
         try (CSVParser p = Csv.read(in)) {
             int valueCol = p.getHeaderMap().getOrDefault("value", -1);
             int productCol = p.getHeaderMap().getOrDefault("product", -1);
-            for (CSVRecord r : p) {
+            Order open = new Order();
+            for (CSVRecord r : p) { // grouped by person, by time within a person (see DatasetIngestor)
                 int person = Integer.parseInt(r.get(0));
-                frequency[person]++;
+                seen[person] = true;
                 String t = r.get(1);
+                if (!open.continues(person, t)) {
+                    open.close(frequency, orders);
+                    open.start(person, t);
+                }
                 if (!t.isEmpty()) {
                     double ts = Long.parseLong(t);
                     if (Double.isNaN(first[person]) || ts < first[person]) first[person] = ts;
                     if (Double.isNaN(last[person]) || ts > last[person]) last[person] = ts;
                 }
                 if (valueCol >= 0 && !r.get(valueCol).isEmpty()) {
-                    total[person] += Double.parseDouble(r.get(valueCol));
-                    valued[person]++;
+                    double v = Double.parseDouble(r.get(valueCol));
+                    total[person] += v;
+                    open.add(v);
                 }
                 if (productCol >= 0) {
                     Integer k = productIndex.get(r.get(productCol));
                     if (k != null) productEvents[k][person]++;
                 }
             }
+            open.close(frequency, orders);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,7 +153,7 @@ public final class TraitEnricher {
             for (int i = 0; i < people; i++) recency[i] = Double.isNaN(last[i]) ? Double.NaN : (reference - last[i]) / DAY;
             add(features, values, new Feature(stream + "_recency_days", Kind.RECENCY_DAYS, stream), recency);
         }
-        for (int i = 0; i < people; i++) if (frequency[i] == 0) frequency[i] = Double.NaN;
+        for (int i = 0; i < people; i++) if (!seen[i]) frequency[i] = Double.NaN; // returns only: 0 purchases
         add(features, values, new Feature(stream + "_frequency", Kind.FREQUENCY, stream), frequency);
         if (dated) {
             double[] tenure = new double[people];
@@ -120,7 +163,7 @@ public final class TraitEnricher {
         if (hasValue) {
             double[] average = new double[people];
             for (int i = 0; i < people; i++) {
-                average[i] = valued[i] == 0 ? Double.NaN : total[i] / valued[i];
+                average[i] = orders[i] == 0 ? Double.NaN : total[i] / orders[i];
                 if (Double.isNaN(frequency[i])) total[i] = Double.NaN;
             }
             add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);

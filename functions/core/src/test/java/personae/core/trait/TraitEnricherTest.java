@@ -137,4 +137,30 @@ class TraitEnricherTest {
         assertFalse(cols.columns().contains("buys_total_value"), "no value mapped");
         assertEquals("other", TraitEnricher.slug("!!"));
     }
+
+    @Test
+    void linesOfOneOrderAreOneOrderAndReturnsLowerRevenueWithoutCountingAsPurchases() throws IOException {
+        String events = "person_id,datetime,value,product\n"
+                + "0," + T0 + ",10,a\n"              // one invoice of three lines: one order of 60
+                + "0," + T0 + ",20,a\n"
+                + "0," + T0 + ",30,b\n"
+                + "0," + (T0 + 3 * DAY) + ",-15,a\n"  // a return: revenue 45, still one purchase
+                + "0," + (T0 + 9 * DAY) + ",40,b\n"   // a second order
+                + "1," + (T0 + 2 * DAY) + ",-5,a\n";  // returns only: no purchase
+        Map<String, Long> products = new LinkedHashMap<>();
+        products.put("a", 4L);
+        products.put("b", 2L);
+        DatasetManifest m = new DatasetManifest(2, List.of("email"), Map.of("orders",
+                new DatasetManifest.StreamInfo(6, List.of("value", "product"), T0, T0 + 9 * DAY, products)), List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TraitEnricher.enrich(m, s -> in(events), in("person_id\n0\n1\n"), out);
+        List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(out.toString(StandardCharsets.UTF_8))).getRecords();
+        assertEquals("2", rows.get(0).get("orders_frequency"), "three lines at one datetime are one order; a return is none");
+        assertEquals("85", rows.get(0).get("orders_total_value"), "the return lowers the total: 60 - 15 + 40");
+        assertEquals(42.5, Double.parseDouble(rows.get(0).get("orders_average_value")), 1e-9, "the average is per order: 85 / 2");
+        assertEquals("0", rows.get(1).get("orders_frequency"), "a customer with only returns made no purchase");
+        assertEquals("-5", rows.get(1).get("orders_total_value"));
+        assertEquals("", rows.get(1).get("orders_average_value"), "no order, no average order value");
+    }
 }
