@@ -80,7 +80,19 @@ class HandlersIntegrationTest {
     }
 
     Services services(Services.Settings settings) {
-        return new Services(aws.metadataStore(), aws.blobStore(), started::add, Clock.systemUTC(), settings);
+        personae.core.port.WorkflowStarter recording = new personae.core.port.WorkflowStarter() {
+            @Override
+            public String startBuild(BuildRequest request) {
+                started.add(request);
+                return "execution-" + started.size();
+            }
+
+            @Override
+            public boolean isRunning(String executionId) {
+                return true; // nothing runs the builds here: every started one stays "running"
+            }
+        };
+        return new Services(aws.metadataStore(), aws.blobStore(), recording, Clock.systemUTC(), settings);
     }
 
     APIGatewayV2HTTPResponse api(String eventFile, String path, String body) {

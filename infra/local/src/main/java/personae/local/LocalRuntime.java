@@ -6,9 +6,7 @@ import personae.core.Services;
 import personae.core.api.PersonaeApi;
 import personae.core.port.WorkflowStarter;
 import personae.core.port.WorkflowStarter.BuildRequest;
-import personae.core.resource.ResourceType;
-import personae.core.resource.Resources;
-import personae.core.resource.Status;
+import personae.core.pipeline.Builds;
 import personae.emulators.Emulators;
 import personae.handlers.step.BuildCohortHandler;
 import personae.handlers.step.CheckInputsHandler;
@@ -120,8 +118,20 @@ public final class LocalRuntime implements AutoCloseable {
         DynamoMetadataStore.createTable(aws.dynamoDb(), TABLE);
 
         StateMachineRunner[] runnerRef = new StateMachineRunner[1];
-        WorkflowStarter starter = request -> runnerRef[0].start(Map.of("account", request.account(),
-                "kind", request.kind(), "id", request.id()));
+        // the in-process runner knows its live executions: a build recorded with an id it does not know (one from
+        // before a restart) is dead, and the next PATCH or upload replaces it (pipeline/Builds)
+        WorkflowStarter starter = new WorkflowStarter() {
+            @Override
+            public String startBuild(BuildRequest request) {
+                return runnerRef[0].started(Map.of("account", request.account(), "kind", request.kind(),
+                        "id", request.id())).executionId();
+            }
+
+            @Override
+            public boolean isRunning(String executionId) {
+                return runnerRef[0].isRunning(executionId);
+            }
+        };
         services = new Services(aws.metadataStore(), aws.blobStore(), starter, Clock.systemUTC(),
                 Services.Settings.local());
         Map<String, String> substitutions = new LinkedHashMap<>();
@@ -159,17 +169,13 @@ public final class LocalRuntime implements AutoCloseable {
         return services;
     }
 
-    /** Builds interrupted by a stop start again, from their first step. */
+    /**
+     * Builds interrupted by a stop or a kill start again, from their first step, in every account (nothing of the
+     * last run's executions survives it).
+     */
     private void resumeUnfinishedBuilds() {
-        Resources resources = services.resources();
-        for (ResourceType t : ResourceType.values()) {
-            if (!t.isBuilt()) continue;
-            for (var s : resources.list(ACCOUNT, t)) {
-                if (s.status() != Status.READY && s.status() != Status.ERROR) {
-                    services.workflows().startBuild(new BuildRequest(ACCOUNT, t.wire(), s.id()));
-                }
-            }
-        }
+        int n = new Builds(services).restartUnfinished();
+        if (n > 0) LOG.info(() -> "restarted " + n + " interrupted build(s)");
     }
 
     private static String storedOrNewKey(Path dataDir) {
