@@ -67,7 +67,8 @@ class HandlersIntegrationTest {
         Emulators emulators = Emulators.shared();
         String suffix = Long.toHexString(System.nanoTime());
         aws = AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), "handlers-" + suffix,
-                "handlers-" + suffix, Region.US_EAST_1);
+                "handlers-" + suffix, Region.US_EAST_1, emulators.s3Credentials().accessKeyId(),
+                emulators.s3Credentials().secretKey());
         aws.s3().createBucket(b -> b.bucket(aws.bucket()));
         DynamoMetadataStore.createTable(aws.dynamoDb(), aws.table());
         services = services(Services.Settings.lambda(aws.bucket()));
