@@ -8,6 +8,7 @@ import personae.core.port.WorkflowStarter;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.pipeline.Builds;
 import personae.emulators.Emulators;
+import personae.emulators.SigV4;
 import personae.handlers.step.BuildCohortHandler;
 import personae.handlers.step.CheckInputsHandler;
 import personae.handlers.step.ClusterPersonasHandler;
@@ -90,6 +91,11 @@ public final class LocalRuntime implements AutoCloseable {
             return new Config(0, dataDir, apiKey, true, 0.05, null);
         }
 
+        /** The same on another port (a restart on the same port keeps the signed file URLs working). */
+        public Config withPort(int newPort) {
+            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints);
+        }
+
         public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
             return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb});
         }
@@ -99,15 +105,21 @@ public final class LocalRuntime implements AutoCloseable {
     private final AwsEnvironment aws;
     private final StateMachineRunner runner;
     private final LocalHttpServer server;
+    private final LocalFiles files;
     private final Services services;
     private final String apiKey;
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
         emulators = config.endpoints() == null ? Emulators.start(config.dataDir(), config.persistent()) : null;
-        aws = AwsEnvironment.forEndpoints(emulators != null ? emulators.s3Endpoint() : config.endpoints()[0],
-                emulators != null ? emulators.dynamoDbEndpoint() : config.endpoints()[1], BUCKET, TABLE,
-                Region.US_EAST_1);
+        // the embedded S3Mock accepts only its own credentials; the same ones sign the local file URLs
+        SigV4.Credentials credentials = emulators != null ? emulators.s3Credentials()
+                : SigV4.Credentials.loadOrCreate(config.dataDir().resolve(Emulators.CREDENTIALS_FILE));
+        aws = emulators != null
+                ? AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), BUCKET, TABLE,
+                        Region.US_EAST_1, credentials.accessKeyId(), credentials.secretKey())
+                : AwsEnvironment.forEndpoints(config.endpoints()[0], config.endpoints()[1], BUCKET, TABLE,
+                        Region.US_EAST_1);
         try {
             aws.s3().createBucket(b -> b.bucket(BUCKET));
         } catch (BucketAlreadyOwnedByYouException alreadyThere) {
@@ -132,8 +144,9 @@ public final class LocalRuntime implements AutoCloseable {
                 return runnerRef[0].isRunning(executionId);
             }
         };
-        services = new Services(aws.metadataStore(), aws.blobStore(), starter, Clock.systemUTC(),
-                Services.Settings.local());
+        files = new LocalFiles(aws.blobStore(), BUCKET, credentials, Clock.systemUTC());
+        services = new Services(aws.metadataStore(), files.presigningHere(aws.blobStore()), starter,
+                Clock.systemUTC(), Services.Settings.local());
         Map<String, String> substitutions = new LinkedHashMap<>();
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
         STEPS.forEach((name, make) -> {
@@ -148,8 +161,8 @@ public final class LocalRuntime implements AutoCloseable {
 
         apiKey = config.apiKey() != null ? config.apiKey() : storedOrNewKey(config.dataDir());
         PersonaeApi.ensureAccount(services, ACCOUNT, "Local account", apiKey);
-        resumeUnfinishedBuilds();
-        server = LocalHttpServer.start(config.port(), new PersonaeApi(services));
+        resumeUnfinishedBuilds(); // before the server takes requests: no build is started twice
+        server = LocalHttpServer.start(config.port(), new PersonaeApi(services), files);
         LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -167,6 +180,16 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Services services() {
         return services;
+    }
+
+    /** The port of the HTTP server (the API under {@code /v1}, signed file URLs under {@code /files}). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The embedded S3Mock's endpoint, or null when running against other endpoints (for tests). */
+    java.net.URI s3Endpoint() {
+        return emulators == null ? null : emulators.s3Endpoint();
     }
 
     /**
@@ -197,6 +220,7 @@ public final class LocalRuntime implements AutoCloseable {
     public void close() {
         server.close();
         runner.close();
+        files.close();
         aws.close();
         if (emulators != null) emulators.close();
     }
