@@ -106,6 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final StateMachineRunner runner;
     private final LocalHttpServer server;
     private final LocalFiles files;
+    private java.util.List<BuildRequest> resumed = java.util.List.of();
     private final Services services;
     private final String apiKey;
 
@@ -197,8 +198,13 @@ public final class LocalRuntime implements AutoCloseable {
      * last run's executions survives it).
      */
     private void resumeUnfinishedBuilds() {
-        int n = new Builds(services).restartUnfinished();
-        if (n > 0) LOG.info(() -> "restarted " + n + " interrupted build(s)");
+        resumed = new Builds(services).restartUnfinished();
+        if (!resumed.isEmpty()) LOG.info(() -> "restarted " + resumed.size() + " interrupted build(s)");
+    }
+
+    /** The interrupted builds this start restarted, in every account. */
+    public java.util.List<BuildRequest> resumedBuilds() {
+        return resumed;
     }
 
     private static String storedOrNewKey(Path dataDir) {

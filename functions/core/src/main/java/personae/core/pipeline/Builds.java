@@ -11,7 +11,9 @@ import personae.core.resource.Status;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -101,10 +103,10 @@ public final class Builds {
     /**
      * Starts a new build of every unfinished resource ({@code new}, {@code starting}, {@code running}) of every
      * account, for a process that knows none of the builds it ran is running any more: the local runtime as it
-     * starts again after a stop or a kill. Returns how many builds it started.
+     * starts again after a stop or a kill. Returns the builds it started.
      */
-    public int restartUnfinished() {
-        int started = 0;
+    public List<BuildRequest> restartUnfinished() {
+        List<BuildRequest> started = new ArrayList<>();
         for (String account : services.metadata().accounts()) {
             for (ResourceType t : ResourceType.values()) {
                 if (!t.isBuilt()) continue;
@@ -119,7 +121,7 @@ public final class Builds {
                     });
                     if (token[0] != null) {
                         start(account, t, s.id(), token[0]);
-                        started++;
+                        started.add(new BuildRequest(account, t.wire(), s.id()));
                     }
                 }
             }
