@@ -95,10 +95,19 @@ public final class AwsEnvironment implements AutoCloseable {
      */
     public static AwsEnvironment forEndpoints(URI s3Endpoint, URI dynamoDbEndpoint, String bucket, String table,
                                               Region region) {
+        return forEndpoints(s3Endpoint, dynamoDbEndpoint, bucket, table, region, "personaelocal", "personaelocal");
+    }
+
+    /**
+     * Like {@link #forEndpoints(URI, URI, String, String, Region)} with the given static credentials: the embedded
+     * S3Mock accepts only requests signed with its own ({@code Emulators.s3Credentials()}).
+     */
+    public static AwsEnvironment forEndpoints(URI s3Endpoint, URI dynamoDbEndpoint, String bucket, String table,
+                                              Region region, String accessKeyId, String secretKey) {
         return new AwsEnvironment(Objects.requireNonNull(bucket), Objects.requireNonNull(table), null,
                 Objects.requireNonNull(s3Endpoint), Objects.requireNonNull(dynamoDbEndpoint),
                 Objects.requireNonNull(region),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("personaelocal", "personaelocal")));
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey)));
     }
 
     public String bucket() {

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * {@link MetadataStore} on one DynamoDB table with string keys {@code pk} (partition) and {@code sk} (sort).
@@ -39,6 +41,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     static final String VERSION = "version";
     static final String ACCOUNT = "account";
     static final String APIKEY_SK = "apikey";
+    static final String ACCOUNT_PREFIX = "account#";
 
     private final DynamoDbClient ddb;
     private final String table;
@@ -127,6 +130,25 @@ public final class DynamoMetadataStore implements MetadataStore {
         return old != null && !old.isEmpty();
     }
 
+    /**
+     * {@inheritDoc} A Scan that reads only the partition keys (consistent, paginated): the table has no index to ask,
+     * and none is needed while it holds metadata only.
+     */
+    @Override
+    public List<String> accounts() {
+        ScanRequest scan = ScanRequest.builder().tableName(table).consistentRead(true)
+                .projectionExpression("#pk")
+                .filterExpression("begins_with(#pk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":prefix", s(ACCOUNT_PREFIX)))
+                .build();
+        TreeSet<String> accounts = new TreeSet<>();
+        for (Map<String, AttributeValue> row : ddb.scanPaginator(scan).items()) {
+            accounts.add(row.get(PK).s().substring(ACCOUNT_PREFIX.length()));
+        }
+        return List.copyOf(accounts);
+    }
+
     @Override
     public Optional<String> accountForKeyHash(String keyHash) {
         Map<String, AttributeValue> item = ddb.getItem(g -> g.tableName(table).consistentRead(true)
@@ -143,7 +165,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     static String accountPk(String account) {
-        return "account#" + requireText(account, "account");
+        return ACCOUNT_PREFIX + requireText(account, "account");
     }
 
     static String sortKeyPrefix(String kind) {

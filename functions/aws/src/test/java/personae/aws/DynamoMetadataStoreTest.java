@@ -90,6 +90,21 @@ class DynamoMetadataStoreTest {
     }
 
     @Test
+    void accountsAreEveryAccountWithDocumentsAcrossScanPagesAndNeverAnApiKey() {
+        try (AwsEnvironment own = LocalAws.freshEnvironment("accounts")) {
+            MetadataStore s = own.metadataStore();
+            assertEquals(List.of(), s.accounts(), "an empty table has no account");
+            // ~200 KB documents: a Scan page stops at 1 MB read, so 12 of them need several pages
+            String big = "{\"blob\":\"" + "x".repeat(200_000) + "\"}";
+            IntStream.range(0, 12).forEach(i -> assertTrue(s.create(item("acct-" + (i % 3), "datasets", "d" + i, 1, big))));
+            s.create(item("zeta", "accounts", "zeta", 1, "{}"));
+            s.putKeyHash("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "only-a-key");
+            assertEquals(List.of("acct-0", "acct-1", "acct-2", "zeta"), s.accounts(),
+                    "each account that holds a document, once, in id order; an API key alone is no account");
+        }
+    }
+
+    @Test
     void replaceNeedsTheExpectedVersion() {
         Item v1 = item("acme", "datasets", "ds-1", 1, "{\"v\":1}");
         assertTrue(store.create(v1));

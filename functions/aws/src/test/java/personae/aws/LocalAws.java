@@ -20,7 +20,8 @@ final class LocalAws {
         }
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         AwsEnvironment env = AwsEnvironment.forEndpoints(emu.s3Endpoint(), emu.dynamoDbEndpoint(),
-                prefix + "-" + suffix, prefix + "-" + suffix, Region.US_EAST_1);
+                prefix + "-" + suffix, prefix + "-" + suffix, Region.US_EAST_1,
+                emu.s3Credentials().accessKeyId(), emu.s3Credentials().secretKey());
         env.s3().createBucket(b -> b.bucket(env.bucket()));
         DynamoMetadataStore.createTable(env.dynamoDb(), env.table());
         return env;

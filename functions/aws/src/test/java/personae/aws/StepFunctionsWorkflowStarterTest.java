@@ -6,6 +6,11 @@ import org.junit.jupiter.api.Test;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.SfnServiceClientConfiguration;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 
@@ -25,6 +30,18 @@ class StepFunctionsWorkflowStarterTest {
 
     static final class RecordingSfn implements SfnClient {
         final List<StartExecutionRequest> requests = new ArrayList<>();
+        final java.util.Map<String, ExecutionStatus> statuses = new java.util.HashMap<>();
+        final List<String> described = new ArrayList<>();
+        boolean throttled;
+
+        @Override
+        public DescribeExecutionResponse describeExecution(DescribeExecutionRequest request) {
+            described.add(request.executionArn());
+            if (throttled) throw (SfnException) SfnException.builder().statusCode(400).message("Rate exceeded").build();
+            ExecutionStatus st = statuses.get(request.executionArn());
+            if (st == null) throw ExecutionDoesNotExistException.builder().message("no such execution").build();
+            return DescribeExecutionResponse.builder().executionArn(request.executionArn()).status(st).build();
+        }
 
         @Override
         public StartExecutionResponse startExecution(StartExecutionRequest request) {
@@ -58,6 +75,26 @@ class StepFunctionsWorkflowStarterTest {
         assertEquals("{\"account\":\"acme\",\"kind\":\"personas\",\"id\":\"p-123\"}", r.input());
         assertTrue(NAME.matcher(r.name()).matches(), r.name());
         assertTrue(r.name().startsWith("personas-p-123-"), r.name());
+    }
+
+    @Test
+    void theBuildIsItsExecutionArnAndRunsWhileDescribeExecutionSaysRunning() {
+        RecordingSfn sfn = new RecordingSfn();
+        StepFunctionsWorkflowStarter starter = new StepFunctionsWorkflowStarter(sfn, ARN);
+        String arn = starter.startBuild(new BuildRequest("acme", "cohorts", "c-1"));
+        assertEquals(ARN.replace("stateMachine", "execution") + ":" + sfn.requests.getFirst().name(), arn,
+                "startBuild returns the ARN StartExecution gave");
+        sfn.statuses.put(arn, ExecutionStatus.RUNNING);
+        assertTrue(starter.isRunning(arn), "RUNNING is running");
+        for (ExecutionStatus ended : List.of(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED,
+                ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED)) {
+            sfn.statuses.put(arn, ended);
+            assertFalse(starter.isRunning(arn), ended + " is not running");
+        }
+        assertEquals(5, sfn.described.size(), "each answer comes from DescribeExecution");
+        assertFalse(starter.isRunning(arn + "-unknown"), "an execution Step Functions does not know is not running");
+        sfn.throttled = true;
+        assertTrue(starter.isRunning(arn), "when Step Functions cannot answer, a build is taken as alive (never two at once)");
     }
 
     @Test

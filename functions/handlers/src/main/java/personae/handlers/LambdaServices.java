@@ -2,6 +2,7 @@ package personae.handlers;
 
 import personae.aws.AwsEnvironment;
 import personae.core.Services;
+import personae.core.port.WorkflowStarter;
 
 import java.time.Clock;
 
@@ -15,6 +16,20 @@ public final class LambdaServices {
 
     private LambdaServices() {}
 
+    /** For a function without a state machine: starting a build is a bug; it cannot tell what runs, so "alive". */
+    private static final WorkflowStarter NO_BUILDS = new WorkflowStarter() {
+        @Override
+        public String startBuild(BuildRequest request) {
+            throw new IllegalStateException("this function cannot start builds: "
+                    + AwsEnvironment.STATE_MACHINE_ARN + " is not set");
+        }
+
+        @Override
+        public boolean isRunning(String executionId) {
+            return true;
+        }
+    };
+
     public static Services get() {
         Services s = services;
         if (s == null) {
@@ -24,10 +39,7 @@ public final class LambdaServices {
                     AwsEnvironment env = AwsEnvironment.fromEnvironment();
                     String arn = System.getenv(AwsEnvironment.STATE_MACHINE_ARN);
                     s = new Services(env.metadataStore(), env.blobStore(),
-                            arn == null || arn.isBlank() ? request -> {
-                                throw new IllegalStateException("this function cannot start builds: "
-                                        + AwsEnvironment.STATE_MACHINE_ARN + " is not set");
-                            } : env.workflowStarter(),
+                            arn == null || arn.isBlank() ? NO_BUILDS : env.workflowStarter(),
                             Clock.systemUTC(), Services.Settings.lambda(env.bucket()));
                     services = s;
                 }

@@ -67,7 +67,8 @@ class HandlersIntegrationTest {
         Emulators emulators = Emulators.shared();
         String suffix = Long.toHexString(System.nanoTime());
         aws = AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), "handlers-" + suffix,
-                "handlers-" + suffix, Region.US_EAST_1);
+                "handlers-" + suffix, Region.US_EAST_1, emulators.s3Credentials().accessKeyId(),
+                emulators.s3Credentials().secretKey());
         aws.s3().createBucket(b -> b.bucket(aws.bucket()));
         DynamoMetadataStore.createTable(aws.dynamoDb(), aws.table());
         services = services(Services.Settings.lambda(aws.bucket()));
@@ -80,7 +81,19 @@ class HandlersIntegrationTest {
     }
 
     Services services(Services.Settings settings) {
-        return new Services(aws.metadataStore(), aws.blobStore(), started::add, Clock.systemUTC(), settings);
+        personae.core.port.WorkflowStarter recording = new personae.core.port.WorkflowStarter() {
+            @Override
+            public String startBuild(BuildRequest request) {
+                started.add(request);
+                return "execution-" + started.size();
+            }
+
+            @Override
+            public boolean isRunning(String executionId) {
+                return true; // nothing runs the builds here: every started one stays "running"
+            }
+        };
+        return new Services(aws.metadataStore(), aws.blobStore(), recording, Clock.systemUTC(), settings);
     }
 
     APIGatewayV2HTTPResponse api(String eventFile, String path, String body) {

@@ -29,6 +29,11 @@ import java.util.concurrent.CompletionException;
  * it finds under {@code s3/} on the next start; DynamoDB Local keeps {@code dynamodb/shared-local-instance.db}.
  * Without it, DynamoDB Local runs in memory and S3Mock deletes its store root on close.
  *
+ * <p>S3Mock answers only requests signed (AWS SigV4, verified for real: {@link SigV4}) with {@link #s3Credentials()}:
+ * random ones per start, or with {@code persistent} the ones kept in {@code dataDir/s3-credentials} (created on first
+ * start, owner-only). Anything else, a plain GET included, gets 403. DynamoDB Local does not check signatures.
+ * DynamoDB Local writes each change to its SQLite file as it commits, so its data survives a SIGKILL of this JVM.
+ *
  * <p>Set the environment variable {@code DDB_LOCAL_TELEMETRY=0} in every process that runs this (the build's Surefire
  * configuration does): otherwise DynamoDB Local tries to send usage telemetry.
  *
@@ -44,6 +49,9 @@ public final class Emulators implements AutoCloseable {
             "com.amazonaws.services.dynamodbv2", "com.almworks.sqlite4java", "org.eclipse.jetty",
             "org.springframework", "org.apache.catalina", "org.apache.tomcat", "com.adobe.testing.s3mock");
 
+    /** In a persistent {@code dataDir}: S3Mock's access key id and secret, one per line. */
+    public static final String CREDENTIALS_FILE = "s3-credentials";
+
     private static Emulators shared;
 
     private final Path dataDir;
@@ -52,11 +60,14 @@ public final class Emulators implements AutoCloseable {
     private final S3MockApplication s3mock;
     private final URI dynamoDbEndpoint;
     private final URI s3Endpoint;
+    private final SigV4.Credentials s3Credentials;
     private final Duration startTime;
     private boolean closed;
 
-    private Emulators(Path dataDir, boolean persistent, DynamoParts dynamo, S3MockApplication s3mock, Duration startTime) {
+    private Emulators(Path dataDir, boolean persistent, DynamoParts dynamo, S3MockApplication s3mock,
+                      SigV4.Credentials s3Credentials, Duration startTime) {
         this.dataDir = dataDir;
+        this.s3Credentials = s3Credentials;
         this.persistent = persistent;
         this.dynamo = dynamo;
         this.s3mock = s3mock;
@@ -86,12 +97,14 @@ public final class Emulators implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        SigV4.Credentials credentials = persistent ? SigV4.Credentials.loadOrCreate(abs.resolve(CREDENTIALS_FILE))
+                : SigV4.Credentials.random();
         // DynamoDB Local's setup (sqlite, native library) runs beside S3Mock's Spring start; its Jetty connector is
         // opened afterwards, once Spring has (re)configured Logback, so Jetty's start-up INFO lines stay quiet.
         CompletableFuture<DynamoParts> dynamo = CompletableFuture.supplyAsync(() -> prepareDynamo(persistent, ddbDir));
         S3MockApplication s3;
         try {
-            s3 = startS3Mock(s3Root, persistent);
+            s3 = startS3Mock(s3Root, persistent, credentials);
         } catch (RuntimeException e) {
             dynamo.thenAccept(DynamoParts::stop);
             throw e;
@@ -103,7 +116,7 @@ public final class Emulators implements AutoCloseable {
             s3.stop();
             throw e instanceof CompletionException && e.getCause() instanceof RuntimeException re ? re : e;
         }
-        return new Emulators(abs, persistent, parts, s3, Duration.ofNanos(System.nanoTime() - t0));
+        return new Emulators(abs, persistent, parts, s3, credentials, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
@@ -132,6 +145,11 @@ public final class Emulators implements AutoCloseable {
 
     public URI s3Endpoint() {
         return s3Endpoint;
+    }
+
+    /** The only credentials S3Mock accepts (see the class comment). */
+    public SigV4.Credentials s3Credentials() {
+        return s3Credentials;
     }
 
     public Path dataDir() {
@@ -221,13 +239,15 @@ public final class Emulators implements AutoCloseable {
         return new DynamoParts(jetty, connector, handler);
     }
 
-    private static S3MockApplication startS3Mock(Path root, boolean persistent) {
+    private static S3MockApplication startS3Mock(Path root, boolean persistent, SigV4.Credentials credentials) {
         // S3MockApplication.start mutates the map it is given
         Map<String, Object> props = new HashMap<>();
         props.put(S3MockApplication.PROP_HTTPS_PORT, 0);
         props.put(S3MockApplication.PROP_HTTP_PORT, 0);
         props.put("server.address", LOOPBACK);
-        props.put("spring.main.sources", S3MockLoopback.class.getName());
+        props.put("spring.main.sources", S3MockLoopback.class.getName() + "," + S3MockSignatures.class.getName());
+        props.put(S3MockSignatures.ACCESS_KEY_PROPERTY, credentials.accessKeyId());
+        props.put(S3MockSignatures.SECRET_KEY_PROPERTY, credentials.secretKey());
         props.put("com.adobe.testing.s3mock.store.root", root.toString());
         props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", persistent);
         props.put(S3MockApplication.PROP_SILENT, true); // logging.level.root=WARN

@@ -33,8 +33,10 @@ class EmulatorsTest {
     static final StaticCredentialsProvider CREDS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy"));
 
-    static S3Client s3(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDS)
+    static S3Client s3(Emulators emu) {
+        return S3Client.builder().endpointOverride(emu.s3Endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        emu.s3Credentials().accessKeyId(), emu.s3Credentials().secretKey())))
                 .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
@@ -66,7 +68,7 @@ class EmulatorsTest {
         try (Emulators emu = Emulators.start(dir, true)) {
             System.out.println("[emulators] persistent start in " + emu.startTime().toMillis() + " ms, s3="
                     + emu.s3Endpoint() + " dynamodb=" + emu.dynamoDbEndpoint() + " " + memory());
-            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+            try (S3Client s3 = s3(emu); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
                 s3.createBucket(b -> b.bucket("kept"));
                 s3.putObject(b -> b.bucket("kept").key("a/b.txt"), RequestBody.fromString("hello across restarts"));
                 ddb.createTable(t -> t.tableName("kept")
@@ -82,7 +84,7 @@ class EmulatorsTest {
 
         try (Emulators emu = Emulators.start(dir, true)) {
             System.out.println("[emulators] persistent restart in " + emu.startTime().toMillis() + " ms");
-            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+            try (S3Client s3 = s3(emu); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
                 assertEquals(List.of("kept"), s3.listBuckets().buckets().stream().map(Bucket::name).toList());
                 assertEquals("hello across restarts",
                         s3.getObjectAsBytes(b -> b.bucket("kept").key("a/b.txt")).asUtf8String());
@@ -99,7 +101,7 @@ class EmulatorsTest {
         Path dir = freshDir("emu-mem-");
         try (Emulators emu = Emulators.start(dir, false)) {
             System.out.println("[emulators] in-memory start in " + emu.startTime().toMillis() + " ms " + memory());
-            try (S3Client s3 = s3(emu.s3Endpoint()); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
+            try (S3Client s3 = s3(emu); DynamoDbClient ddb = ddb(emu.dynamoDbEndpoint())) {
                 assertTrue(s3.listBuckets().buckets().isEmpty());
                 assertThrows(NoSuchBucketException.class, () -> s3.headBucket(b -> b.bucket("nothing")));
                 s3.createBucket(b -> b.bucket("tmp"));
@@ -111,8 +113,65 @@ class EmulatorsTest {
         assertFalse(Files.exists(dir.resolve("dynamodb")), "in-memory DynamoDB writes no db folder");
         assertFalse(Files.exists(dir.resolve("s3")), "non-persistent S3 store removed on close");
         try (Emulators emu = Emulators.start(dir, false);
-             S3Client s3 = s3(emu.s3Endpoint())) {
+             S3Client s3 = s3(emu)) {
             assertTrue(s3.listBuckets().buckets().isEmpty(), "non-persistent restart starts with no bucket");
+        }
+    }
+
+    @Test
+    void s3MockRefusesWhatIsNotSignedWithItsCredentials() throws Exception {
+        Emulators emu = Emulators.shared();
+        try (S3Client s3 = s3(emu);
+             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            s3.createBucket(b -> b.bucket("guarded"));
+            s3.putObject(b -> b.bucket("guarded").key("secret data.csv"), RequestBody.fromString("email\na@x.com\n"));
+            assertEquals("email\na@x.com\n", s3.getObjectAsBytes(b -> b.bucket("guarded").key("secret data.csv"))
+                    .asUtf8String(), "the SDK, signing with the emulator's credentials, works");
+
+            URI plain = URI.create(emu.s3Endpoint() + "/guarded/secret%20data.csv");
+            var unsigned = http.send(java.net.http.HttpRequest.newBuilder(plain).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, unsigned.statusCode(), "a plain GET is refused: " + unsigned.body());
+            assertTrue(unsigned.body().contains("AccessDenied"), unsigned.body());
+            var listing = http.send(java.net.http.HttpRequest.newBuilder(URI.create(emu.s3Endpoint() + "/guarded")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, listing.statusCode(), "listing too");
+
+            try (S3Client wrong = S3Client.builder().endpointOverride(emu.s3Endpoint()).region(Region.US_EAST_1)
+                    .credentialsProvider(CREDS).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build()) {
+                var e = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                        () -> wrong.getObjectAsBytes(b -> b.bucket("guarded").key("secret data.csv")));
+                assertEquals(403, e.statusCode(), "other credentials are refused");
+            }
+
+            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    emu.s3Credentials().accessKeyId(), emu.s3Credentials().secretKey()));
+            try (var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                    .endpointOverride(emu.s3Endpoint()).region(Region.US_EAST_1).credentialsProvider(creds)
+                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                            .pathStyleAccessEnabled(true).build()).build()) {
+                URI url = URI.create(presigner.presignGetObject(p -> p.signatureDuration(java.time.Duration.ofMinutes(5))
+                        .getObjectRequest(g -> g.bucket("guarded").key("secret data.csv"))).url().toString());
+                var signed = http.send(java.net.http.HttpRequest.newBuilder(url).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, signed.statusCode(), signed.body());
+                assertEquals("email\na@x.com\n", signed.body(), "a presigned URL works");
+                URI tampered = URI.create(url.toString().replace("secret%20data.csv", "secret%20data.cs"));
+                assertEquals(403, http.send(java.net.http.HttpRequest.newBuilder(tampered).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "a tampered one does not");
+            }
+        }
+    }
+
+    @Test
+    void persistentCredentialsStayTheSameAcrossRestarts() throws Exception {
+        Path dir = freshDir("emu-creds-");
+        SigV4.Credentials first;
+        try (Emulators emu = Emulators.start(dir, true)) {
+            first = emu.s3Credentials();
+        }
+        try (Emulators emu = Emulators.start(dir, true)) {
+            assertEquals(first, emu.s3Credentials(), "kept in " + Emulators.CREDENTIALS_FILE);
         }
     }
 

@@ -32,6 +32,11 @@ final class LocalHttpServer implements AutoCloseable {
     }
 
     static LocalHttpServer start(int port, PersonaeApi api) {
+        return start(port, api, null);
+    }
+
+    /** With {@code files} (may be null), presigned GETs under {@code /files/} are served too. */
+    static LocalHttpServer start(int port, PersonaeApi api, LocalFiles files) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
             // a virtual thread per request: a download.csv waiting up to a minute for its target holds no platform
@@ -40,6 +45,10 @@ final class LocalHttpServer implements AutoCloseable {
                     Thread.ofVirtual().name("personae-http-", 0).factory());
             server.setExecutor(executor);
             server.createContext("/", exchange -> serve(api, exchange));
+            if (files != null) {
+                files.listening(server.getAddress().getPort()); // bound already: URLs name the port before any request
+                server.createContext(LocalFiles.PREFIX + "/", files::serve);
+            }
             server.start();
             return new LocalHttpServer(server, executor);
         } catch (IOException e) {

@@ -6,10 +6,9 @@ import personae.core.Services;
 import personae.core.api.PersonaeApi;
 import personae.core.port.WorkflowStarter;
 import personae.core.port.WorkflowStarter.BuildRequest;
-import personae.core.resource.ResourceType;
-import personae.core.resource.Resources;
-import personae.core.resource.Status;
+import personae.core.pipeline.Builds;
 import personae.emulators.Emulators;
+import personae.emulators.SigV4;
 import personae.handlers.step.StepHandler;
 import personae.handlers.step.Steps;
 import personae.local.statemachine.StateMachineRunner;
@@ -66,6 +65,11 @@ public final class LocalRuntime implements AutoCloseable {
             return new Config(0, dataDir, apiKey, true, 0.05, null);
         }
 
+        /** The same on another port (a restart on the same port keeps the signed file URLs working). */
+        public Config withPort(int newPort) {
+            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints);
+        }
+
         public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
             return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb});
         }
@@ -75,15 +79,22 @@ public final class LocalRuntime implements AutoCloseable {
     private final AwsEnvironment aws;
     private final StateMachineRunner runner;
     private final LocalHttpServer server;
+    private final LocalFiles files;
+    private java.util.List<BuildRequest> resumed = java.util.List.of();
     private final Services services;
     private final String apiKey;
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
         emulators = config.endpoints() == null ? Emulators.start(config.dataDir(), config.persistent()) : null;
-        aws = AwsEnvironment.forEndpoints(emulators != null ? emulators.s3Endpoint() : config.endpoints()[0],
-                emulators != null ? emulators.dynamoDbEndpoint() : config.endpoints()[1], BUCKET, TABLE,
-                Region.US_EAST_1);
+        // the embedded S3Mock accepts only its own credentials; the same ones sign the local file URLs
+        SigV4.Credentials credentials = emulators != null ? emulators.s3Credentials()
+                : SigV4.Credentials.loadOrCreate(config.dataDir().resolve(Emulators.CREDENTIALS_FILE));
+        aws = emulators != null
+                ? AwsEnvironment.forEndpoints(emulators.s3Endpoint(), emulators.dynamoDbEndpoint(), BUCKET, TABLE,
+                        Region.US_EAST_1, credentials.accessKeyId(), credentials.secretKey())
+                : AwsEnvironment.forEndpoints(config.endpoints()[0], config.endpoints()[1], BUCKET, TABLE,
+                        Region.US_EAST_1);
         try {
             aws.s3().createBucket(b -> b.bucket(BUCKET));
         } catch (BucketAlreadyOwnedByYouException alreadyThere) {
@@ -94,10 +105,23 @@ public final class LocalRuntime implements AutoCloseable {
         DynamoMetadataStore.createTable(aws.dynamoDb(), TABLE);
 
         StateMachineRunner[] runnerRef = new StateMachineRunner[1];
-        WorkflowStarter starter = request -> runnerRef[0].start(Map.of("account", request.account(),
-                "kind", request.kind(), "id", request.id()));
-        services = new Services(aws.metadataStore(), aws.blobStore(), starter, Clock.systemUTC(),
-                Services.Settings.local());
+        // the in-process runner knows its live executions: a build recorded with an id it does not know (one from
+        // before a restart) is dead, and the next PATCH or upload replaces it (pipeline/Builds)
+        WorkflowStarter starter = new WorkflowStarter() {
+            @Override
+            public String startBuild(BuildRequest request) {
+                return runnerRef[0].started(Map.of("account", request.account(), "kind", request.kind(),
+                        "id", request.id())).executionId();
+            }
+
+            @Override
+            public boolean isRunning(String executionId) {
+                return runnerRef[0].isRunning(executionId);
+            }
+        };
+        files = new LocalFiles(aws.blobStore(), BUCKET, credentials, Clock.systemUTC());
+        services = new Services(aws.metadataStore(), files.presigningHere(aws.blobStore()), starter,
+                Clock.systemUTC(), Services.Settings.local());
         Map<String, String> substitutions = new LinkedHashMap<>();
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
         Steps.all().keySet().forEach(name -> {
@@ -112,8 +136,8 @@ public final class LocalRuntime implements AutoCloseable {
 
         apiKey = config.apiKey() != null ? config.apiKey() : storedOrNewKey(config.dataDir());
         PersonaeApi.ensureAccount(services, ACCOUNT, "Local account", apiKey);
-        resumeUnfinishedBuilds();
-        server = LocalHttpServer.start(config.port(), new PersonaeApi(services));
+        resumeUnfinishedBuilds(); // before the server takes requests: no build is started twice
+        server = LocalHttpServer.start(config.port(), new PersonaeApi(services), files);
         LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -133,17 +157,28 @@ public final class LocalRuntime implements AutoCloseable {
         return services;
     }
 
-    /** Builds interrupted by a stop start again, from their first step. */
+    /** The port of the HTTP server (the API under {@code /v1}, signed file URLs under {@code /files}). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The embedded S3Mock's endpoint, or null when running against other endpoints (for tests). */
+    java.net.URI s3Endpoint() {
+        return emulators == null ? null : emulators.s3Endpoint();
+    }
+
+    /**
+     * Builds interrupted by a stop or a kill start again, from their first step, in every account (nothing of the
+     * last run's executions survives it).
+     */
     private void resumeUnfinishedBuilds() {
-        Resources resources = services.resources();
-        for (ResourceType t : ResourceType.values()) {
-            if (!t.isBuilt()) continue;
-            for (var s : resources.list(ACCOUNT, t)) {
-                if (s.status() != Status.READY && s.status() != Status.ERROR) {
-                    services.workflows().startBuild(new BuildRequest(ACCOUNT, t.wire(), s.id()));
-                }
-            }
-        }
+        resumed = new Builds(services).restartUnfinished();
+        if (!resumed.isEmpty()) LOG.info(() -> "restarted " + resumed.size() + " interrupted build(s)");
+    }
+
+    /** The interrupted builds this start restarted, in every account. */
+    public java.util.List<BuildRequest> resumedBuilds() {
+        return resumed;
     }
 
     private static String storedOrNewKey(Path dataDir) {
@@ -165,6 +200,7 @@ public final class LocalRuntime implements AutoCloseable {
     public void close() {
         server.close();
         runner.close();
+        files.close();
         aws.close();
         if (emulators != null) emulators.close();
     }

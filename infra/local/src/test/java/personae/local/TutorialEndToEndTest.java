@@ -73,13 +73,42 @@ class TutorialEndToEndTest {
         assertEquals(200, viaUrl.statusCode());
         assertEquals(csv.body(), viaUrl.body());
 
-        // state survives a stop and a restart on the same data directory
+        // locally the URL is served by the runtime's own HTTP server, never by S3Mock (whose port changes)
+        assertTrue(url.startsWith("http://127.0.0.1:" + runtime.port() + "/files/"), url);
+
+        // state survives a stop and a restart on the same data directory (and port)
+        int port = runtime.port();
         runtime.close();
-        runtime = LocalRuntime.start(LocalRuntime.Config.forTests(dataDir, KEY));
+        runtime = LocalRuntime.start(LocalRuntime.Config.forTests(dataDir, KEY).withPort(port));
         tutorial = new Tutorial(runtime.baseUrl(), KEY);
         assertEquals("ready", tutorial.get("/persona_sets/" + ids.personaSet()).json().get("status").asText());
         assertEquals(csv.body(), tutorial.get("/targets/" + ids.target() + "/download.csv").body());
         assertTrue(tutorial.get("/uploads").body().contains("orders/orders.csv"));
+
+        // the output_url handed out before the restart still works; tampered, expired or unsigned it does not
+        assertEquals(200, fetch(url).statusCode(), "an output_url survives a restart on the same port");
+        assertEquals(csv.body(), fetch(url).body());
+        String otherKey = url.replace("/targets/", "/scopes/").replace(ids.target(), ids.scope());
+        assertEquals(403, fetch(url.replace("X-Amz-Expires=3600", "X-Amz-Expires=7200")).statusCode(),
+                "a stretched expiry is refused");
+        assertEquals(403, fetch(otherKey).statusCode(), "another path under the same signature is refused");
+        assertEquals(403, fetch(url.substring(0, url.indexOf('?'))).statusCode(), "an unsigned GET is refused");
+        String file = new java.net.URI(url).getRawPath().substring("/files/".length());
+        java.net.URI shortLived = runtime.services().blobs().presignGet(file.substring(file.indexOf('/') + 1),
+                Duration.ofSeconds(1));
+        assertEquals(200, fetch(shortLived.toString()).statusCode(), "fresh, it works");
+        Thread.sleep(2_100);
+        assertEquals(403, fetch(shortLived.toString()).statusCode(), "expired, it is refused");
+        // nor can anyone read the object from S3Mock without the credentials
+        var direct = fetch(runtime.s3Endpoint() + "/" + LocalRuntime.BUCKET + "/" + file.substring(file.indexOf('/') + 1));
+        assertEquals(403, direct.statusCode(), "a plain GET to S3Mock is refused: " + direct.body());
+    }
+
+    static java.net.http.HttpResponse<String> fetch(String url) throws Exception {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     /** The tutorial's ids and downloaded CSV, after every check of the tutorial passed. */

@@ -27,6 +27,15 @@ public interface MetadataStore {
     /** Deletes a document; false when there was none. */
     boolean delete(String account, String kind, String id);
 
+    /**
+     * Every account that holds at least one document, in id order. This is the one question that spans accounts, and
+     * it is here for maintenance only: the local runtime resumes the builds a kill interrupted in every account, not
+     * just its own. It needs no extra item or index (the store keeps one item per resource and per API key, never one
+     * per customer, so visiting all of it stays cheap); on DynamoDB it is a Scan of the keys, so no request path may
+     * call it.
+     */
+    List<String> accounts();
+
     /** The account an API key (given as its SHA-256 hex) belongs to. */
     Optional<String> accountForKeyHash(String keyHash);
 

@@ -56,6 +56,11 @@ final class RacingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<String> accounts() {
+        return store.accounts();
+    }
+
+    @Override
     public boolean create(Item item) {
         race(item.kind(), false);
         boolean done = store.create(item);

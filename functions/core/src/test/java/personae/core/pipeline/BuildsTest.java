@@ -109,6 +109,110 @@ class BuildsTest {
         assertEquals(List.of(request()), workflows.requests());
     }
 
+    String execution() {
+        return resources.require(ACCOUNT, ResourceType.COHORTS, cohort).internal().path(Builds.EXECUTION).asText(null);
+    }
+
+    @Test
+    void everyBuildStartedRecordsItsExecution() {
+        builds.first(ACCOUNT, ResourceType.COHORTS, cohort);
+        assertEquals("execution-1", execution(), "the first build's execution is on the document");
+        resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.READY, null);
+        builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+        assertEquals("execution-2", execution(), "a rebuild replaces it with its own");
+        assertFalse(resources.require(ACCOUNT, ResourceType.COHORTS, cohort).view().has(Builds.EXECUTION),
+                "the API never shows it");
+    }
+
+    @Test
+    void aBuildWhoseExecutionDiedIsReplacedAtTheNextRequestWhateverItsStatus() {
+        for (Status stuck : List.of(Status.NEW, Status.STARTING, Status.RUNNING)) {
+            workflows.clear();
+            resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.READY, null);
+            builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+            String dead = execution();
+            resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, stuck, null);
+            workflows.killAll(); // the process running it was killed
+            workflows.clear();
+
+            builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+            assertEquals(Status.NEW, status(), stuck + " with a dead execution starts again at once, like error");
+            assertEquals(List.of(request()), workflows.requests(), stuck + ": one new build, without waiting 25 h");
+            assertTrue(execution() != null && !execution().equals(dead), "the new build's execution is recorded");
+            assertTrue(workflows.isRunning(execution()));
+        }
+    }
+
+    @Test
+    void aBuildWhoseExecutionStillRunsIsNeverDoubled() {
+        resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.READY, null);
+        builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+        String live = execution();
+        resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.RUNNING, null);
+        workflows.clear();
+        builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+        assertEquals(Status.RUNNING, status(), "a live build is left alone");
+        assertTrue(workflows.requests().isEmpty(), "no second execution while the first runs");
+        assertEquals(live, execution());
+
+        workflows.finish(live); // it ends without reaching MarkReady or MarkError
+        builds.request(ACCOUNT, ResourceType.COHORTS, cohort);
+        assertEquals(List.of(request()), workflows.requests(), "once it is gone, the next request replaces it");
+    }
+
+    @Test
+    void aNewBuildStartedMeanwhileKeepsItsOwnExecution() {
+        resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.READY, null);
+        // the first start's record comes late: a whole second rebuild happens between the start and the record
+        RecordingWorkflowStarter inner = workflows;
+        Builds[] racing = new Builds[1];
+        personae.core.port.WorkflowStarter slowRecord = new personae.core.port.WorkflowStarter() {
+            boolean once;
+
+            @Override
+            public String startBuild(BuildRequest r) {
+                String id = inner.startBuild(r);
+                if (!once) {
+                    once = true;
+                    resources.setStatus(ACCOUNT, ResourceType.COHORTS, cohort, Status.READY, null);
+                    racing[0].request(ACCOUNT, ResourceType.COHORTS, cohort);
+                }
+                return id;
+            }
+
+            @Override
+            public boolean isRunning(String id) {
+                return inner.isRunning(id);
+            }
+        };
+        Services slow = new Services(services.metadata(), services.blobs(), slowRecord, clock, services.settings());
+        racing[0] = new Builds(slow);
+        racing[0].request(ACCOUNT, ResourceType.COHORTS, cohort);
+        assertEquals(2, workflows.requests().size());
+        assertEquals("execution-2", execution(), "the late record of execution-1 did not overwrite the newer build's");
+    }
+
+    @Test
+    void restartingUnfinishedBuildsVisitsEveryAccount() {
+        ObjectNode other = Json.object();
+        other.put("name", "Other customers");
+        other.put("stream_name", "orders");
+        String second = resources.create("second-account", ResourceType.COHORTS, other).id();
+        resources.setStatus("second-account", ResourceType.COHORTS, second, Status.RUNNING, null);
+        ObjectNode done = Json.object();
+        done.put("name", "Done");
+        done.put("stream_name", "orders");
+        String ready = resources.create("third-account", ResourceType.COHORTS, done).id();
+        resources.setStatus("third-account", ResourceType.COHORTS, ready, Status.READY, null);
+
+        assertEquals(java.util.Set.of(request(), new BuildRequest("second-account", "cohorts", second)),
+                java.util.Set.copyOf(builds.restartUnfinished()), "the unfinished cohort of each account, not the ready one");
+        assertEquals(java.util.Set.of(request(), new BuildRequest("second-account", "cohorts", second)),
+                java.util.Set.copyOf(workflows.requests()));
+        assertEquals(Status.NEW, resources.require("second-account", ResourceType.COHORTS, second).status());
+        assertEquals(Status.READY, resources.require("third-account", ResourceType.COHORTS, ready).status());
+    }
+
     @Test
     void readyResourcesRebuildWhatWasBuiltFromThemButNotFirstBuilds() {
         ObjectNode ps = Json.object();

@@ -56,6 +56,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<String> accounts() {
+        return items.entrySet().stream().filter(a -> a.getValue().values().stream().anyMatch(k -> !k.isEmpty()))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    @Override
     public Optional<String> accountForKeyHash(String keyHash) {
         return Optional.ofNullable(accountOfKeyHash.get(keyHash));
     }

@@ -53,6 +53,8 @@ class InMemoryPortsTest {
         assertTrue(store.delete("acc", "datasets", "d1"));
         assertFalse(store.delete("acc", "datasets", "d1"));
         assertFalse(store.replace(v2, 2), "gone");
+        store.create(new Item("b-acc", "cohorts", "c1", 1, "{}"));
+        assertEquals(List.of("acc", "b-acc"), store.accounts(), "accounts with documents, in id order");
         store.putKeyHash("h", "acc");
         assertEquals("acc", store.accountForKeyHash("h").orElseThrow());
         assertTrue(store.accountForKeyHash("x").isEmpty());
@@ -61,8 +63,11 @@ class InMemoryPortsTest {
     @Test
     void workflowStarterRecords() {
         RecordingWorkflowStarter w = new RecordingWorkflowStarter();
-        w.startBuild(new BuildRequest("a", "datasets", "1"));
+        String first = w.startBuild(new BuildRequest("a", "datasets", "1"));
         w.startBuild(new BuildRequest("a", "cohorts", "2"));
+        assertTrue(w.isRunning(first), "a started execution runs until the test ends it");
+        w.finish(first);
+        assertFalse(w.isRunning(first));
         assertEquals(2, w.requests().size());
         assertEquals(List.of(new BuildRequest("a", "cohorts", "2")), w.requests("cohorts"));
     }

@@ -51,6 +51,7 @@ public final class StateMachineRunner implements AutoCloseable {
 
     private final ExecutionLoop loop;
     private final ExecutorService executor;
+    private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param definitionJson the ASL text, with {@code ${Name}} placeholders
@@ -94,9 +95,38 @@ public final class StateMachineRunner implements AutoCloseable {
 
     /** Starts an execution on the runner's own pool (up to {@link #MAX_CONCURRENT_EXECUTIONS} daemon threads). */
     public CompletableFuture<Execution> start(Map<String, Object> input) {
+        return started(input).outcome();
+    }
+
+    /** An execution just started: its id (known at once, for {@link #isRunning}) and its outcome. */
+    public record Started(String executionId, CompletableFuture<Execution> outcome) {}
+
+    /** Starts an execution like {@link #start}, returning its id at once too. */
+    public Started started(Map<String, Object> input) {
         Object copy = Json.deepCopy(input);
         String id = UUID.randomUUID().toString();
-        return CompletableFuture.supplyAsync(() -> loop.execute(id, copy), executor);
+        live.add(id); // queued counts as running, as a Step Functions execution is RUNNING from StartExecution on
+        try {
+            return new Started(id, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loop.execute(id, copy);
+                } finally {
+                    live.remove(id);
+                }
+            }, executor));
+        } catch (RuntimeException rejected) {
+            live.remove(id);
+            throw rejected;
+        }
+    }
+
+    /**
+     * True from {@link #started} until the execution has ended, however it ended. Ids are random UUIDs and nothing
+     * is kept across a restart: after one, every earlier execution is not running, which is the truth (the process
+     * that ran it is gone).
+     */
+    public boolean isRunning(String executionId) {
+        return executionId != null && live.contains(executionId);
     }
 
     /** Runs an execution to its end on the calling thread. */
@@ -113,5 +143,6 @@ public final class StateMachineRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        live.clear(); // queued executions never ran and never will
     }
 }

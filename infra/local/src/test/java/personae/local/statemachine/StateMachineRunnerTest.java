@@ -55,6 +55,28 @@ class StateMachineRunnerTest {
     }
 
     @Test
+    void anExecutionRunsFromItsStartUntilItEndsAndNoOtherRunnerKnowsIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        String definition = "{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'${Fn}','End':true}}}";
+        try (var r = runner(definition, Map.of("local:fn", in -> {
+            if (!release.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+            return Map.of();
+        }))) {
+            StateMachineRunner.Started started = r.started(Map.of());
+            assertTrue(r.isRunning(started.executionId()), "running from the moment it is started");
+            release.countDown();
+            assertEquals(Execution.Status.SUCCEEDED, started.outcome().get(20, TimeUnit.SECONDS).status());
+            assertEquals(started.executionId(), started.outcome().get().executionId());
+            assertTrue(!r.isRunning(started.executionId()), "not running once it has ended");
+            try (var restarted = runner(definition, Map.of("local:fn", in -> Map.of()))) {
+                StateMachineRunner.Started other = restarted.started(Map.of());
+                other.outcome().get(20, TimeUnit.SECONDS);
+                assertTrue(!restarted.isRunning(started.executionId()), "a new runner (a restart) knows none of the old ones");
+            }
+        }
+    }
+
+    @Test
     void waitingExecutionsDoNotStarveTheOneTheyWaitFor() throws Exception {
         // like cohorts waiting for a dataset: many executions block until a later one has run
         java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
