@@ -28,6 +28,10 @@ public final class PersonaSetBuild {
     public static final String RENAMED = "renamed_personas";
     /** Every persona set is fitted with this seed, so the same data gives the same personas. */
     public static final long CLUSTERING_SEED = 20_240_501L;
+    /** On a persona set after a rebuild: which personas were kept, which are new, which vanished. */
+    public static final String LAST_REBUILD = "last_rebuild";
+    /** In a persona set's internal state: how many times it was named (new personas' ids derive from it). */
+    private static final String GENERATION = "generation";
 
     private final BuildContext ctx;
 
@@ -57,18 +61,36 @@ public final class PersonaSetBuild {
         ctx.writeJson(Keys.personaModel(r.account(), r.id()), model);
     }
 
-    /** Naming: each persona named from its most distinctive traits; personas written to the persona set. */
+    /**
+     * Naming: each persona named from its most distinctive traits; personas written to the persona set. A rebuild
+     * matches the new personas to the previous ones by their centres ({@link PersonaMatching}), not by rank: a
+     * matched persona keeps its id and so its name (a user's rename too); a new group gets a new id; the personas
+     * that vanished are reported in {@value #LAST_REBUILD}.
+     */
     void name(BuildRequest r) {
-        ctx.running(r);
+        Stored before = ctx.running(r);
         PersonaModel model = ctx.readJson(Keys.personaModel(r.account(), r.id()), PersonaModel.class);
         List<String> names = PersonaNamer.names(model);
+        int generation = before.internal().path(GENERATION).asInt(0);
+        PersonaMatching.Match match = PersonaMatching.match(before.doc().path("personas"), model);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < model.k(); i++) {
+            String previous = match.previousIdOf(i);
+            ids.add(previous != null ? previous : generation == 0 ? personaId(r.id(), i)
+                    : UUID.nameUUIDFromBytes((r.id() + "/persona/" + generation + "/" + i)
+                    .getBytes(StandardCharsets.UTF_8)).toString());
+        }
+        String now = ctx.resources.now();
         ctx.resources.update(r.account(), ResourceType.PERSONA_SETS, r.id(), s -> {
             JsonNode renamed = s.internal().path(RENAMED); // names users gave (PATCH .../personas/{id}) survive rebuilds
+            JsonNode old = s.doc().path("personas").deepCopy();
             ArrayNode personas = s.doc().putArray("personas");
             for (int i = 0; i < model.k(); i++) {
                 ObjectNode p = personas.addObject();
-                p.put("id", personaId(r.id(), i));
-                p.put("name", renamed.path(personaId(r.id(), i)).asText(names.get(i)));
+                String id = ids.get(i);
+                String kept = match.previousIdOf(i) == null ? null : match.previousNameOf(i);
+                p.put("id", id);
+                p.put("name", renamed.path(id).asText(kept != null ? kept : names.get(i)));
                 p.put("individuals_count", model.memberCounts().get(i));
                 ObjectNode center = p.putObject("details").putObject("center");
                 model.centers().get(i).forEach((f, v) -> {
@@ -78,6 +100,21 @@ public final class PersonaSetBuild {
                 ArrayNode salient = p.putArray("salient_traits");
                 PersonaNamer.salientTraits(model, i, 3).forEach(salient::add);
             }
+            if (generation > 0 || old.size() > 0) {
+                ObjectNode changes = s.doc().putObject(LAST_REBUILD);
+                changes.put("at", now);
+                ArrayNode kept = changes.putArray("kept_persona_ids");
+                ArrayNode added = changes.putArray("new_persona_ids");
+                for (int i = 0; i < model.k(); i++) (match.previousIdOf(i) != null ? kept : added).add(ids.get(i));
+                ArrayNode vanished = changes.putArray("vanished_personas");
+                for (JsonNode o : old) {
+                    if (!ids.contains(o.path("id").asText())) {
+                        vanished.addObject().put("id", o.path("id").asText()).put("name", o.path("name").asText())
+                                .put("individuals_count", o.path("individuals_count").asLong());
+                    }
+                }
+            }
+            s.internal().put(GENERATION, generation + 1);
         });
     }
 
