@@ -30,6 +30,11 @@ public final class PersonaSetBuild {
     public static final long CLUSTERING_SEED = 20_240_501L;
     /** On a persona set after a rebuild: which personas were kept, which are new, which vanished. */
     public static final String LAST_REBUILD = "last_rebuild";
+    /**
+     * On a persona set after a build: how its number of personas was decided ({@code given}, {@code silhouette} with
+     * each candidate's mean silhouette on a sample, or {@code trivial}), so a user can see a weak structure.
+     */
+    public static final String CLUSTER_COUNT = "cluster_count";
     /** In a persona set's internal state: how many times it was named (new personas' ids derive from it). */
     private static final String GENERATION = "generation";
 
@@ -114,6 +119,12 @@ public final class PersonaSetBuild {
                     }
                 }
             }
+            ObjectNode why = s.doc().putObject(CLUSTER_COUNT);
+            why.put("method", model.choice().method());
+            why.put("number_of_personas", model.k());
+            if (model.choice().sampleSize() > 0) why.put("sample_size", model.choice().sampleSize());
+            ObjectNode scores = why.putObject("silhouette_by_k");
+            model.choice().silhouetteByK().forEach((kk, v) -> scores.put(Integer.toString(kk), Math.round(v * 10_000) / 10_000.0));
             s.internal().put(GENERATION, generation + 1);
         });
     }

@@ -100,6 +100,10 @@ class PersonaIdentityTest {
                 + "{\"cohort_ids\":[\"" + cohort + "\"]},\"payload\":{\"persona_set_ids\":[\"" + set + "\"]}}")).id();
         Map<String, String> first = rebuild(dataset, cohort, set, scope);
         JsonNode personas = resources.require(A, ResourceType.PERSONA_SETS, set).doc().path("personas");
+        JsonNode why = resources.require(A, ResourceType.PERSONA_SETS, set).doc().path(PersonaSetBuild.CLUSTER_COUNT);
+        assertEquals("silhouette", why.path("method").asText(), "k was chosen from the data, and the set says how: " + why);
+        assertEquals(personas.size(), why.path("number_of_personas").asInt());
+        assertEquals(7, why.path("silhouette_by_k").size(), "every candidate k in 2..8 has its score: " + why);
 
         // the user renames the largest persona
         JsonNode largest = personas.get(0);
