@@ -36,6 +36,8 @@ import java.util.Objects;
  *   <li>optional {@code PERSONAE_S3_ENDPOINT} and {@code PERSONAE_DYNAMODB_ENDPOINT}: endpoint overrides (LocalStack,
  *       the emulators); with an S3 override, requests and presigned URLs use path-style addressing;</li>
  *   <li>region and credentials from the SDK's default chains ({@code AWS_REGION}, the Lambda role...).</li>
+ *   <li>without those overrides, the SDK's own {@code AWS_ENDPOINT_URL} applies to every client (the deploy-shaped
+ *       test points each function at moto with it; S3 then uses path-style addressing for an IP endpoint).</li>
  * </ul>
  * {@link #forEndpoints} is for the local runtime: explicit endpoints, a region and static dummy credentials.
  */

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -275,5 +276,28 @@ class HandlersIntegrationTest {
         assertEquals("error", cohort.get("status").asText());
         String expected = Json.read(((Map<?, ?>) input.get("error")).get("Cause").toString()).get("errorMessage").asText();
         assertEquals(expected, cohort.get("status_error").asText());
+    }
+
+    @Test
+    void markErrorLeavesTheResourceInErrorEvenWhenItsOwnWorkFails() throws Exception {
+        String id = createdId(api("api-cohort-post.json", null, "{\"name\":\"Doomed twice\",\"stream_name\":\"orders\"}"));
+        services.resources().setStatus(ACCOUNT, personae.core.resource.ResourceType.COHORTS, id,
+                personae.core.resource.Status.RUNNING, null);
+        new personae.core.pipeline.Builds(services).request(ACCOUNT, personae.core.resource.ResourceType.COHORTS, id);
+        // the queued rebuild cannot start (say, states:StartExecution is denied)
+        Services cannotStart = new Services(aws.metadataStore(), aws.blobStore(), request -> {
+            throw new IllegalStateException("AccessDenied: states:StartExecution");
+        }, Clock.systemUTC(), Services.Settings.lambda(aws.bucket()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> input = Json.MAPPER.readValue(Files.readString(Path.of("events/step-mark-error.json")), Map.class);
+        input.put("account", ACCOUNT);
+        input.put("kind", "cohorts");
+        input.put("id", id);
+        RuntimeException failed = assertThrows(RuntimeException.class,
+                () -> new MarkErrorHandler(cannotStart).handleRequest(input, null),
+                "the failure is still reported, so the execution records it");
+        assertTrue(failed.getMessage().contains("StartExecution"), failed.getMessage());
+        JsonNode cohort = Json.read(api("api-dataset-get.json", "/v1/cohorts/" + id, null).getBody());
+        assertEquals("error", cohort.get("status").asText(), "MarkError never leaves a resource new or running: " + cohort);
     }
 }

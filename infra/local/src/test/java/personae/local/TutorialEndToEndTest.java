@@ -34,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * restart on the same data directory keeps everything.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TutorialEndToEndTest {
+public class TutorialEndToEndTest {
 
-    static final Path SAMPLE = Path.of("samples/orders.csv");
+    public static final Path SAMPLE = Path.of("samples/orders.csv");
     static final String KEY = "e2e-test-key-0123456789";
     static final Duration BUILD = Duration.ofMinutes(3);
 
@@ -112,12 +112,19 @@ class TutorialEndToEndTest {
     }
 
     /** The tutorial's ids and downloaded CSV, after every check of the tutorial passed. */
-    record Checked(Tutorial.Ids ids, Answer csv) {}
+    public record Checked(Tutorial.Ids ids, Answer csv) {}
 
     /** Uploads the sample, runs the six requests back to back, awaits each resource and checks the CSV. */
-    static Checked runTutorialAndCheck(Tutorial tutorial) throws IOException {
-        Answer upload = tutorial.upload("orders", "orders.csv", SAMPLE);
-        assertEquals(200, upload.status(), upload.body());
+    public static Checked runTutorialAndCheck(Tutorial tutorial) throws IOException {
+        return runTutorialAndCheck(tutorial, () -> {
+            Answer upload = tutorial.upload("orders", "orders.csv", SAMPLE);
+            assertEquals(200, upload.status(), upload.body());
+        });
+    }
+
+    /** The same, with another way of putting {@link #SAMPLE} into upload directory {@code orders} (the drop folder). */
+    public static Checked runTutorialAndCheck(Tutorial tutorial, Runnable uploadSample) throws IOException {
+        uploadSample.run();
 
         Tutorial.Ids ids = tutorial.createAll(true);
         Map<String, List<String>> statuses = tutorial.awaitAll(ids, BUILD);

@@ -119,7 +119,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
      * started on it can finish), older ones are deleted.
      */
     @Override
-    public void beforeReady(BuildRequest r) {
+    public Runnable beforeReady(BuildRequest r) {
         String[] prune = new String[1];
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode in = s.internal();
@@ -131,17 +131,21 @@ final class DatasetBuild implements Lifecycle.Hooks {
             in.put(OUTPUT, build);
             in.remove(BUILDING);
         });
-        if (prune[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
+        return () -> {
+            if (prune[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), prune[0]));
+        };
     }
 
     /** A failed ingestion's files go; the last good output stays in use. */
     @Override
-    public void beforeError(BuildRequest r) {
+    public Runnable beforeError(BuildRequest r) {
         String[] build = new String[1];
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             build[0] = s.internal().path(BUILDING).asText(null);
             s.internal().remove(BUILDING);
         });
-        if (build[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
+        return () -> {
+            if (build[0] != null) ctx.blobs.deleteAll(Keys.datasetBuild(r.account(), r.id(), build[0]));
+        };
     }
 }

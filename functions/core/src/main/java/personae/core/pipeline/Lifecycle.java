@@ -22,11 +22,26 @@ final class Lifecycle {
     /** Waiting for inputs gives up after this many checks (about an hour at the definition's 2 s wait). */
     static final int MAX_INPUT_CHECKS = 1800;
 
-    /** What a kind does as its build ends, before the status changes. */
+    /**
+     * What a kind does as its build ends: before the status changes, the metadata (a dataset switches to its new
+     * build folder); the returned clean-up (deleting files no reader needs) runs after it, and its failure only logs,
+     * so a good build is never turned into an error, nor an error left {@code running}, by a file that would not go.
+     */
     interface Hooks {
-        default void beforeReady(BuildRequest r) { }
+        default Runnable beforeReady(BuildRequest r) { return () -> { }; }
 
-        default void beforeError(BuildRequest r) { }
+        default Runnable beforeError(BuildRequest r) { return () -> { }; }
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Lifecycle.class.getName());
+
+    private static void bestEffort(Runnable cleanUp, BuildRequest r) {
+        try {
+            cleanUp.run();
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "clean-up after the build of " + r.kind() + " " + r.id()
+                    + " failed; the files stay until the next build", e);
+        }
     }
 
     private final BuildContext ctx;
@@ -83,8 +98,9 @@ final class Lifecycle {
      */
     void markReady(BuildRequest r) {
         ResourceType type = BuildContext.type(r);
-        hooks(type).beforeReady(r);
+        Runnable cleanUp = hooks(type).beforeReady(r);
         Optional<Stored> marked = ctx.resources.setStatus(r.account(), type, r.id(), Status.READY, null);
+        bestEffort(cleanUp, r);
         if (marked.isEmpty()) ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built
         marked.ifPresent(ready -> {
             // a rebuild asked for during this build starts instead; the dependents follow that one
@@ -95,8 +111,10 @@ final class Lifecycle {
     /** Records why the build failed, as {@code status_error}. */
     void markError(BuildRequest r, String message) {
         ResourceType type = BuildContext.type(r);
-        hooks(type).beforeError(r);
-        if (ctx.resources.setStatus(r.account(), type, r.id(), Status.ERROR, message).isPresent()) {
+        Runnable cleanUp = hooks(type).beforeError(r);
+        boolean marked = ctx.resources.setStatus(r.account(), type, r.id(), Status.ERROR, message).isPresent();
+        bestEffort(cleanUp, r);
+        if (marked) {
             builds.startRequestedRebuild(r.account(), type, r.id());
         } else {
             ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built

@@ -5,12 +5,18 @@ import personae.core.Services;
 import personae.core.pipeline.BuildSteps;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
+import personae.core.resource.ResourceType;
+import personae.core.resource.Status;
 
 import java.util.Map;
 
 /**
  * MarkError: status error, with {@code status_error} taken from the caught error ({@code $.error.Cause}, the Lambda
  * error JSON whose {@code errorMessage} is the step's message) or from CheckInputs' {@code $.inputs.message}.
+ *
+ * <p>It never leaves the resource {@code running}: when {@link BuildSteps#markError} fails part-way (deleting the
+ * failed build's files, starting a rebuild queued meanwhile), the status is still set to error, and then the failure
+ * is rethrown so the execution records it (the definition retries MarkError, then ends in MarkErrorFailed).
  */
 public final class MarkErrorHandler extends StepHandler {
 
@@ -23,7 +29,19 @@ public final class MarkErrorHandler extends StepHandler {
 
     @Override
     protected Map<String, Object> run(BuildSteps steps, BuildRequest request, Map<String, Object> input) {
-        steps.markError(request, message(input));
+        String message = message(input);
+        try {
+            steps.markError(request, message);
+        } catch (RuntimeException failed) {
+            try {
+                ResourceType type = ResourceType.fromWire(request.kind()).filter(ResourceType::isBuilt).orElseThrow(
+                        () -> new IllegalArgumentException("not a buildable kind: " + request.kind()));
+                services().resources().setStatus(request.account(), type, request.id(), Status.ERROR, message);
+            } catch (RuntimeException alsoFailed) {
+                failed.addSuppressed(alsoFailed);
+            }
+            throw failed;
+        }
         return input;
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public abstract class StepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
+    private final Services services;
     private final BuildSteps steps;
 
     protected StepHandler() {
@@ -22,7 +23,13 @@ public abstract class StepHandler implements RequestHandler<Map<String, Object>,
     }
 
     protected StepHandler(Services services) {
+        this.services = services;
         this.steps = new BuildSteps(services);
+    }
+
+    /** The services the steps run with. */
+    protected final Services services() {
+        return services;
     }
 
     @Override

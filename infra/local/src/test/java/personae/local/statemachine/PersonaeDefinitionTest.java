@@ -183,4 +183,40 @@ class PersonaeDefinitionTest {
             assertEquals(List.of("CheckInputs", "MarkError"), fake.calls);
         }
     }
+
+    @Test
+    void aFailingMarkErrorIsRetriedThenEndsTheExecutionInMarkErrorFailed() {
+        FakeSteps fake = new FakeSteps();
+        fake.behaviour.put("CheckInputs", inputs("ready"));
+        fake.behaviour.put("IngestDataset", in -> {
+            throw new IllegalStateException("line 3: 2 fields, expected 3");
+        });
+        AtomicInteger markErrors = new AtomicInteger();
+        fake.behaviour.put("MarkError", in -> {
+            markErrors.incrementAndGet();
+            throw new IllegalStateException("Access Denied (s3:ListBucket)");
+        });
+        try (var runner = fake.runner(0)) {
+            Execution e = runner.run(input("datasets"));
+            assertEquals(Execution.Status.FAILED, e.status(), "MarkError failing must still end the execution");
+            assertEquals("Personae.MarkErrorFailed", e.error(), "a failed MarkError is caught, not an uncaught task error");
+            assertEquals(3, markErrors.get(), "MarkError is retried twice on any error before giving up");
+        }
+    }
+
+    @Test
+    void aMarkErrorThatFailsOnceIsRetriedAndTheBuildFailsAsUsual() {
+        FakeSteps fake = new FakeSteps();
+        fake.behaviour.put("CheckInputs", inputs("failed"));
+        AtomicInteger markErrors = new AtomicInteger();
+        fake.behaviour.put("MarkError", in -> {
+            if (markErrors.incrementAndGet() == 1) throw new RuntimeException("conditional write conflict");
+            return Map.of();
+        });
+        try (var runner = fake.runner(0)) {
+            Execution e = runner.run(input("cohorts"));
+            assertEquals("Personae.BuildFailed", e.error(), "the retried MarkError succeeded");
+            assertEquals(2, markErrors.get());
+        }
+    }
 }
