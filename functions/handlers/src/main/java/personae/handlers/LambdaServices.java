@@ -17,18 +17,8 @@ public final class LambdaServices {
     private LambdaServices() {}
 
     /** For a function without a state machine: starting a build is a bug; it cannot tell what runs, so "alive". */
-    private static final WorkflowStarter NO_BUILDS = new WorkflowStarter() {
-        @Override
-        public String startBuild(BuildRequest request) {
-            throw new IllegalStateException("this function cannot start builds: "
-                    + AwsEnvironment.STATE_MACHINE_ARN + " is not set");
-        }
-
-        @Override
-        public boolean isRunning(String executionId) {
-            return true;
-        }
-    };
+    private static final WorkflowStarter NO_BUILDS = WorkflowStarter.refusing("this function cannot start builds: "
+            + AwsEnvironment.STATE_MACHINE_ARN + " is not set");
 
     public static Services get() {
         Services s = services;

@@ -285,9 +285,8 @@ class HandlersIntegrationTest {
                 personae.core.resource.Status.RUNNING, null);
         new personae.core.pipeline.Builds(services).request(ACCOUNT, personae.core.resource.ResourceType.COHORTS, id);
         // the queued rebuild cannot start (say, states:StartExecution is denied)
-        Services cannotStart = new Services(aws.metadataStore(), aws.blobStore(), request -> {
-            throw new IllegalStateException("AccessDenied: states:StartExecution");
-        }, Clock.systemUTC(), Services.Settings.lambda(aws.bucket()));
+        Services cannotStart = new Services(aws.metadataStore(), aws.blobStore(), personae.core.port.WorkflowStarter.refusing(
+                "AccessDenied: states:StartExecution"), Clock.systemUTC(), Services.Settings.lambda(aws.bucket()));
         @SuppressWarnings("unchecked")
         Map<String, Object> input = Json.MAPPER.readValue(Files.readString(Path.of("events/step-mark-error.json")), Map.class);
         input.put("account", ACCOUNT);

@@ -22,6 +22,24 @@ public interface WorkflowStarter {
      */
     boolean isRunning(String executionId);
 
+    /**
+     * A starter for a process that must not start builds: {@link #startBuild} fails with {@code why}; every execution
+     * counts as running (so nothing is replaced from here).
+     */
+    static WorkflowStarter refusing(String why) {
+        return new WorkflowStarter() {
+            @Override
+            public String startBuild(BuildRequest request) {
+                throw new IllegalStateException(why);
+            }
+
+            @Override
+            public boolean isRunning(String executionId) {
+                return true;
+            }
+        };
+    }
+
     /** The state machine's input. Field names are the JSON keys the definition file reads. */
     record BuildRequest(String account, String kind, String id) {}
 }
