@@ -111,7 +111,8 @@ public final class Uploads {
         String subpath = dir + "/" + file;
         String target = Keys.upload(account, dir, file);
         String copied = null;
-        for (int round = 0; round < 50; round++) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
             Stored s = resources.find(account, ResourceType.UPLOADS, subpath).orElse(null);
             String latest = s == null ? null : versionOf(s);
             if (latest == null || latest.equals(copied)) return; // deleted, registered from the drop folder, or done
