@@ -53,9 +53,18 @@ final class JsonBodies {
         JsonNode node;
         try (JsonParser p = MAPPER.createParser(bytes)) {
             node = MAPPER.readTree(p);
-            if (node != null && p.nextToken() != null) {
-                throw ApiError.badRequest("The body is not valid JSON" + where(p.currentTokenLocation())
-                        + ": there is more content after the JSON value; send exactly one JSON object");
+            if (node != null) {
+                JsonLocation end = p.currentLocation();
+                boolean more;
+                try {
+                    more = p.nextToken() != null;
+                } catch (JsonProcessingException garbage) {
+                    more = true;
+                }
+                if (more) {
+                    throw ApiError.badRequest("The body is not valid JSON" + where(end)
+                            + ": there is more content after the JSON value; send exactly one JSON object");
+                }
             }
         } catch (StreamConstraintsException e) {
             throw ApiError.badRequest("The body is not valid JSON" + where(e.getLocation())
