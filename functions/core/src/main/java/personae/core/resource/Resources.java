@@ -116,11 +116,11 @@ public final class Resources {
     }
 
     /** How long {@link #update} keeps retrying a write that other writers keep overtaking. */
-    static final long UPDATE_BUDGET_NANOS = 10_000_000_000L;
+    static final long UPDATE_BUDGET_NANOS = 20_000_000_000L;
 
     /**
      * Applies {@code change} to the latest version of the document and writes it, retrying when another writer got
-     * there first (exponential backoff with full jitter, 10 ms doubling up to 400 ms, for up to 10 s, so that dozens
+     * there first (exponential backoff with full jitter, 10 ms doubling up to 1 s, for up to 20 s, so that dozens
      * of concurrent writers all get through). Returns the written resource, or empty when the resource is gone.
      * Throws a conflict {@link Problem} only when the writes keep losing for the whole budget, and a too-large one
      * when the document would exceed {@link Limits#MAX_DOCUMENT_BYTES}.
@@ -137,7 +137,7 @@ public final class Resources {
             if (store.replace(next, s.item().version())) return Optional.of(new Stored(next, s.doc()));
             if (System.nanoTime() - start > UPDATE_BUDGET_NANOS) break;
             try {
-                long cap = Math.min(400, 10L << Math.min(attempt, 6));
+                long cap = Math.min(1_000, 10L << Math.min(attempt, 7));
                 Thread.sleep(1 + ThreadLocalRandom.current().nextLong(cap));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
