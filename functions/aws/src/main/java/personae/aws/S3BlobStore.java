@@ -99,6 +99,47 @@ public final class S3BlobStore implements BlobStore {
         return out;
     }
 
+    /** Above this, S3 copies only part by part (UploadPartCopy). */
+    static final long MAX_SINGLE_COPY = 5L << 30;
+
+    /** Parts of a large copy. */
+    static final long COPY_PART = 512L << 20;
+
+    @Override
+    public void copy(String from, String to) {
+        requireKey(to);
+        long size = head(from).orElseThrow(() -> new NotFoundException(from)).size();
+        try {
+            if (size <= MAX_SINGLE_COPY) {
+                s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+                return;
+            }
+            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
+            try {
+                List<CompletedPart> done = new ArrayList<>();
+                for (long start = 0; start < size; start += COPY_PART) {
+                    int number = done.size() + 1;
+                    String range = "bytes=" + start + "-" + (Math.min(size, start + COPY_PART) - 1);
+                    String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket)
+                            .destinationKey(to).uploadId(uploadId).partNumber(number).copySourceRange(range))
+                            .copyPartResult().eTag();
+                    done.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                }
+                s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(done)));
+            } catch (RuntimeException e) {
+                try {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId));
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (NoSuchKeyException e) {
+            throw new NotFoundException(from);
+        }
+    }
+
     @Override
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(requireKey(key)));

@@ -89,6 +89,18 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void copyReplacesTheTargetWholeAndAMissingSourceIsNotFound() throws IOException {
+        put("copy/v1", "first version\n".getBytes(StandardCharsets.UTF_8));
+        put("copy/v2", "the second, longer version\n".getBytes(StandardCharsets.UTF_8));
+        store.copy("copy/v1", "copy/target");
+        assertArrayEquals(read("copy/v1"), read("copy/target"), "the copy has the source's bytes");
+        store.copy("copy/v2", "copy/target");
+        assertArrayEquals(read("copy/v2"), read("copy/target"), "a second copy replaces the first whole");
+        assertThrows(BlobStore.NotFoundException.class, () -> store.copy("copy/none", "copy/target"));
+        assertArrayEquals(read("copy/v2"), read("copy/target"), "a failed copy leaves the target as it was");
+    }
+
+    @Test
     void missingKeys() {
         assertThrows(BlobStore.NotFoundException.class, () -> store.open("nope/never-written"));
         assertTrue(store.head("nope/never-written").isEmpty());

@@ -8,6 +8,7 @@ import personae.core.Services;
 import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
+import personae.core.api.RequestLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -29,7 +30,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        ApiResponse r = api.handle(toRequest(event));
+        // bounded before anything is decoded or copied (API Gateway allows larger headers than Personae does)
+        ApiResponse r;
+        var tooLarge = RequestLimits.check(event.getRawPath(), event.getHeaders());
+        if (tooLarge != null) r = RequestLimits.response(tooLarge);
+        else r = api.handle(toRequest(event));
         byte[] body = r.bodyBytes();
         String type = r.headers().getOrDefault("Content-Type", "");
         boolean text = (type.startsWith("application/json") || type.startsWith("text/"))

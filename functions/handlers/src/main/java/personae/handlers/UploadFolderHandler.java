@@ -49,6 +49,11 @@ public final class UploadFolderHandler implements RequestHandler<S3Event, String
                 done.add("skipped " + key + ": no account " + account);
                 continue;
             }
+            if (record.getEventName() != null && record.getEventName().endsWith(":Copy")
+                    && apiManaged(account, dir + "/" + file)) {
+                done.add("skipped " + key + ": the API's own copy of an upload");
+                continue;
+            }
             if (alreadyRegistered(account, key, dir + "/" + file)) {
                 done.add("already registered " + key);
                 continue;
@@ -59,6 +64,12 @@ public final class UploadFolderHandler implements RequestHandler<S3Event, String
         String summary = String.join("\n", done);
         if (context != null) context.getLogger().log(summary);
         return summary;
+    }
+
+    /** An upload the API stored: its record names the version it copies to the upload folder. */
+    private boolean apiManaged(String account, String subpath) {
+        return services.resources().find(account, ResourceType.UPLOADS, subpath)
+                .map(s -> s.doc().path("_internal").hasNonNull("object")).orElse(false);
     }
 
     /** The API records an upload after storing it: a record newer than the object means this event is the API's own. */

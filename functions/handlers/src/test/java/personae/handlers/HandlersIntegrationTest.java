@@ -295,8 +295,62 @@ class HandlersIntegrationTest {
         RuntimeException failed = assertThrows(RuntimeException.class,
                 () -> new MarkErrorHandler(cannotStart).handleRequest(input, null),
                 "the failure is still reported, so the execution records it");
-        assertTrue(failed.getMessage().contains("StartExecution"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("internal error"), "reported as an internal error: " + failed.getMessage());
         JsonNode cohort = Json.read(api("api-dataset-get.json", "/v1/cohorts/" + id, null).getBody());
         assertEquals("error", cohort.get("status").asText(), "MarkError never leaves a resource new or running: " + cohort);
+    }
+
+    /** A step that fails the way the brief measured: with an SDK's text, or with a user-facing problem. */
+    static final class FailingStep extends StepHandler {
+        private final RuntimeException failure;
+
+        FailingStep(Services services, RuntimeException failure) {
+            super(services);
+            this.failure = failure;
+        }
+
+        @Override
+        protected Map<String, Object> run(personae.core.pipeline.BuildSteps steps, BuildRequest request, Map<String, Object> input) {
+            throw failure;
+        }
+    }
+
+    @Test
+    void aStepFailingOnAnInternalErrorPutsAnActionableSentenceNotTheSdkTextIntoStatusError() {
+        Map<String, Object> input = new HashMap<>(Map.of("account", ACCOUNT, "kind", "datasets", "id", "ds-1"));
+        RuntimeException sdk = software.amazon.awssdk.core.exception.SdkClientException.create(
+                "Unable to execute HTTP request: java.net.ConnectException: Connection refused");
+        RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new FailingStep(services, sdk).handleRequest(input, null));
+        String message = thrown.getMessage();
+        assertTrue(message.startsWith("the build of dataset ds-1 stopped on an internal error (error id "), message);
+        assertTrue(message.contains("rebuild it with PATCH or a new upload"), message);
+        assertTrue(!message.contains("java.") && !message.contains("Unable to execute") && !message.contains("Exception"), message);
+        RuntimeException npe = new NullPointerException("Cannot invoke \"String.length()\" because \"s\" is null");
+        input.put("kind", "cohorts");
+        message = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new FailingStep(services, npe).handleRequest(input, null)).getMessage();
+        assertTrue(message.startsWith("the build of cohort ds-1 stopped on an internal error") && !message.contains("new upload")
+                && !message.contains("String.length"), message);
+
+        personae.core.Problem problem = personae.core.Problem.invalid("input dataset 'orders' (x) failed: bad column");
+        assertEquals(problem, org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new FailingStep(services, problem).handleRequest(input, null)), "a Problem passes unchanged");
+        personae.core.ingest.CsvProblem csv = new personae.core.ingest.CsvProblem("orders/o.csv", 3, "total", "row has 2 fields");
+        assertEquals(csv, org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new FailingStep(services, csv).handleRequest(input, null)), "a CsvProblem passes unchanged");
+    }
+
+    @Test
+    void theLambdaApiAnswersOversizedHeadersWithTheReferenceErrorBody() throws Exception {
+        APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent("events/api-upload-post.json");
+        Map<String, String> headers = new HashMap<>(e.getHeaders());
+        headers.put("x-junk", "j".repeat(20_000));
+        e.setHeaders(headers);
+        APIGatewayV2HTTPResponse r = new ApiHandler(services).handleRequest(e, null);
+        assertEquals(431, r.getStatusCode(), r.getBody());
+        JsonNode body = Json.read(r.getBody());
+        assertEquals("BAD_REQUEST", body.path("error").asText());
+        assertTrue(body.path("note").asText().length() < 200, "the header is not echoed: " + body.path("note").asText());
     }
 }

@@ -102,6 +102,11 @@ final class LocalFiles implements AutoCloseable {
             }
 
             @Override
+            public void copy(String from, String to) {
+                inner.copy(from, to);
+            }
+
+            @Override
             public URI presignGet(String key, Duration ttl) {
                 return presign(key, ttl);
             }

@@ -5,8 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
+import personae.core.api.RequestLimits;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,7 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * The v1 API over HTTP on 127.0.0.1, for the local runtime: request bodies stream into the API (uploads of any size go
  * straight to storage) and response bodies stream out (CSV downloads are not buffered). Each request runs on its own
- * virtual thread.
+ * virtual thread. The path and headers are bounded ({@link RequestLimits}) before the API sees them, answered in
+ * the reference's error body; beyond what the JDK server itself accepts (headers above 384 KB close the connection,
+ * a path that is not a valid URI gets the JDK's own 400 page) nothing reaches the API.
  */
 final class LocalHttpServer implements AutoCloseable {
 
@@ -60,9 +64,10 @@ final class LocalHttpServer implements AutoCloseable {
         try (exchange) {
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
-            ApiRequest request = new ApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    headers, exchange.getRequestBody());
-            ApiResponse response = api.handle(request);
+            String path = exchange.getRequestURI().getRawPath();
+            var tooLarge = RequestLimits.check(path, headers);
+            ApiResponse response = tooLarge != null ? RequestLimits.response(tooLarge)
+                    : api.handle(new ApiRequest(exchange.getRequestMethod(), path, headers, exchange.getRequestBody()));
             response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             boolean noBody = response.status() == 204 || response.status() == 302
                     || exchange.getRequestMethod().equals("HEAD");
@@ -88,12 +93,32 @@ final class LocalHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads what the API left of the request body, so the connection can be reused. */
+    /** How much of a request body the API left unread is read to keep the connection; beyond it, it is closed. */
+    static final long DRAIN_LIMIT = 1 << 20;
+
+    /**
+     * Reads what the API left of the request body, so the connection can be reused; a large rest (a JSON body far
+     * over its limit) is not read: the connection closes instead.
+     */
     private static void drain(HttpExchange exchange) {
         try {
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-        } catch (IOException alreadyClosed) {
-            // nothing left to read
+            InputStream in = exchange.getRequestBody();
+            in.transferTo(new OutputStream() {
+                long n;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[]{(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    n += len;
+                    if (n > DRAIN_LIMIT) throw new IOException("rest of body too large");
+                }
+            });
+        } catch (IOException tooLargeOrClosed) {
+            exchange.getResponseHeaders().set("Connection", "close");
         }
     }
 

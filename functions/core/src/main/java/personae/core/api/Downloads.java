@@ -1,8 +1,10 @@
 package personae.core.api;
 
+import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
 import personae.core.pipeline.Keys;
+import personae.core.port.BlobStore;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
@@ -41,16 +43,29 @@ final class Downloads {
                     + "); try again in a few seconds");
         }
         String key = Keys.targetOutput(c.account(), id);
-        long size = services.blobs().head(key).map(b -> b.size()).orElse(0L);
-        if (size > services.settings().inlineDownloadLimit()) {
+        var blob = services.blobs().head(key);
+        if (blob.isEmpty()) throw missing(id);
+        if (blob.get().size() > services.settings().inlineDownloadLimit()) {
             return ApiResponse.redirect(services.blobs().presignGet(key, services.settings().presignTtl()).toString());
         }
         boolean gzip = t.doc().path("options").path("gzip").asBoolean(false);
+        InputStream opened;
+        try {
+            opened = services.blobs().open(key); // here, not in the body: a missing file is an error, not an empty 200
+        } catch (BlobStore.NotFoundException e) {
+            throw missing(id);
+        }
         ApiResponse r = new ApiResponse(200, PersonaeApi.csvHeaders(), out -> {
-            try (InputStream in = services.blobs().open(key)) {
+            try (InputStream in = opened) {
                 in.transferTo(out);
             }
         });
         return gzip ? r.withHeader("Content-Encoding", "gzip") : r;
+    }
+
+    /** A ready target whose file is gone (deleted from the bucket by hand, or lost): say how to get it back. */
+    private static Problem missing(String id) {
+        return Problem.conflict("Target " + id + " is ready but its CSV file is missing from storage; rebuild it"
+                + " (PATCH /v1/targets/" + id + " with the body {}) and download it again");
     }
 }

@@ -87,6 +87,8 @@ public final class PersonaeApi {
 
     public ApiResponse handle(ApiRequest request) {
         try {
+            ApiError bounds = RequestLimits.check(request.path(), request.headers());
+            if (bounds != null) throw bounds;
             String account = authenticate(request);
             Router.Match m = router.match(request.method(), request.path());
             return m.handler().handle(new Call(account, m.params(), request));
@@ -97,9 +99,7 @@ public final class PersonaeApi {
         } catch (CsvProblem e) {
             return error(ApiError.badRequest(e.getMessage()));
         } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            return error(ApiError.badRequest("The body is not valid JSON" + (loc == null ? "" : " (line "
-                    + loc.getLineNr() + ", column " + loc.getColumnNr() + ")") + ": " + e.getOriginalMessage()));
+            return error(JsonBodies.invalid(e));
         } catch (Exception e) {
             String id = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "error " + id + " on " + request.method() + " " + request.path(), e);
@@ -151,7 +151,7 @@ public final class PersonaeApi {
         router.add("GET", "/v1/accounts", c -> ok(new ArrayList<>(List.of(account(c)))))
                 .add("GET", "/v1/accounts/current", c -> ok(account(c)))
                 .add("GET", "/v1/accounts/{account_id}", c -> {
-                    if (!c.param("account_id").equals(c.account())) throw ApiError.notFound("No account with id " + c.param("account_id"));
+                    if (!c.param("account_id").equals(c.account())) throw ApiError.notFound("No account with id " + personae.core.Limits.excerpt(c.param("account_id")));
                     return ok(account(c));
                 })
                 .add("GET", "/v1/uploads", uploads::list)
@@ -402,7 +402,7 @@ public final class PersonaeApi {
             for (Stored s : resources.list(account, ResourceType.STREAMS)) {
                 if (idOrName.equals(s.name())) return s;
             }
-            if (!create) throw ApiError.notFound("No stream with id or name '" + idOrName + "'");
+            if (!create) throw ApiError.notFound("No stream with id or name '" + personae.core.Limits.excerpt(idOrName) + "'");
             if (idOrName.isBlank()) throw ApiError.badRequest("A stream name must not be blank");
             ObjectNode fields = Json.object();
             fields.put("name", idOrName);
@@ -446,11 +446,7 @@ public final class PersonaeApi {
     }
 
     private static ObjectNode jsonObject(Call c) throws IOException {
-        byte[] bytes = c.request().body().readAllBytes();
-        if (bytes.length == 0) throw ApiError.badRequest("The request needs a JSON object body");
-        JsonNode node = Json.MAPPER.readTree(bytes);
-        if (node == null || !node.isObject()) throw ApiError.badRequest("The body must be a JSON object");
-        return (ObjectNode) node;
+        return JsonBodies.readObject(c.request().body());
     }
 
     static Map<String, String> csvHeaders() {

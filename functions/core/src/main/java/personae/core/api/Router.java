@@ -1,5 +1,7 @@
 package personae.core.api;
 
+import personae.core.Limits;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +37,16 @@ public final class Router {
     /** The matched handler and parameters; 404 for an unknown path, 405 for a known path with another method. */
     public Match match(String method, String path) {
         String[] segs = split(path);
+        for (String seg : segs) {
+            if (seg.length() > Limits.MAX_PATH_PARAM_CHARS) {
+                throw ApiError.badRequest("The path segment '" + Limits.excerpt(seg) + "' is " + seg.length()
+                        + " characters long; ids, names and file names in a path are at most "
+                        + Limits.MAX_PATH_PARAM_CHARS);
+            }
+            if (seg.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw ApiError.badRequest("The path segment '" + Limits.excerpt(seg) + "' contains control characters");
+            }
+        }
         Set<String> allowed = new LinkedHashSet<>();
         for (Route r : routes) {
             Map<String, String> params = bind(r.segments, segs);
@@ -43,10 +55,10 @@ public final class Router {
             allowed.add(r.method);
         }
         if (!allowed.isEmpty()) {
-            throw new ApiError(405, "BAD_REQUEST", method + " is not allowed on " + path + "; allowed: "
+            throw new ApiError(405, "BAD_REQUEST", Limits.excerpt(method) + " is not allowed on " + Limits.excerpt(path) + "; allowed: "
                     + String.join(", ", allowed));
         }
-        throw ApiError.notFound("No such endpoint: " + method + " " + path);
+        throw ApiError.notFound("No such endpoint: " + Limits.excerpt(method) + " " + Limits.excerpt(path));
     }
 
     public record Match(Handler handler, Map<String, String> params) {}
@@ -75,7 +87,8 @@ public final class Router {
             try {
                 raw[i] = java.net.URLDecoder.decode(raw[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("The path segment '" + raw[i] + "' is not valid percent-encoding");
+                throw ApiError.badRequest("The path segment '" + Limits.excerpt(raw[i]) + "' is not valid percent-encoding"
+                        + " (a % must be followed by two hexadecimal digits)");
             }
         }
         return raw;

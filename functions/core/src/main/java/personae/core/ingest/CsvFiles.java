@@ -6,6 +6,8 @@ import org.apache.commons.csv.CSVRecord;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import personae.core.Limits;
 
 /**
  * Streams the records of an uploaded CSV file (optionally gzipped) and checks its shape as it goes: every row must
@@ -40,7 +44,7 @@ public final class CsvFiles {
         try {
             return fileName.toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
         } catch (IOException e) {
-            throw new CsvProblem(fileName, 0, null, "not a gzip file (" + e.getMessage() + ")");
+            throw new CsvProblem(fileName, 0, null, "not a gzip file (" + plain(e) + ")");
         }
     }
 
@@ -84,12 +88,12 @@ public final class CsvFiles {
                     delimiter = sniffDelimiter(first);
                 } catch (IOException | UncheckedIOException e) {
                     // a corrupt .gz fails here, on the first bytes: the user's file, not our fault
-                    throw new CsvProblem(fileName, 0, null, "cannot be read: " + e.getMessage());
+                    throw new CsvProblem(fileName, 0, null, "cannot be read: " + plain(e));
                 }
                 in = b;
             }
         }
-        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        Reader reader = new LineBounded(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16));
         // empty lines are kept by the parser (and skipped below) so that its line counter counts them
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false)
                 .setTrim(false).get();
@@ -98,9 +102,10 @@ public final class CsvFiles {
             try (CSVParser hp = CSVParser.parse(headerRow, format)) {
                 header = hp.iterator().next().values();
             } catch (IOException | RuntimeException e) {
-                throw new CsvProblem(fileName, 0, null, "header_row cannot be read as CSV: " + e.getMessage());
+                throw new CsvProblem(fileName, 0, null, "header_row cannot be read as CSV: " + plain(e));
             }
             stripBom(header);
+            checkHeaderSize(fileName, 0, header);
             onHeader.accept(List.of(header));
         }
         long line = 1;
@@ -131,6 +136,12 @@ public final class CsvFiles {
                 if (values.length != header.length) {
                     throw ragged(fileName, line, header, values);
                 }
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i].length() > Limits.MAX_CSV_FIELD_CHARS) {
+                        throw new CsvProblem(fileName, line, Limits.excerpt(header[i]), "the value has " + values[i].length()
+                                + " characters; a field is at most " + Limits.MAX_CSV_FIELD_CHARS);
+                    }
+                }
                 each.accept(new Row(row, line, values));
             }
         } catch (IOException e) {
@@ -151,24 +162,43 @@ public final class CsvFiles {
     }
 
     private static void checkHeader(String fileName, long line, String[] header) {
+        checkHeaderSize(fileName, line, header);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < header.length; i++) {
             if (header[i].isBlank()) {
                 throw new CsvProblem(fileName, line, null, "header column " + (i + 1) + " has no name");
             }
+            if (seen.add(header[i])) continue;
             for (int j = 0; j < i; j++) {
                 if (header[j].equals(header[i])) {
-                    throw new CsvProblem(fileName, line, header[i], "the header names column '" + header[i]
-                            + "' twice (columns " + (j + 1) + " and " + (i + 1) + ")");
+                    throw new CsvProblem(fileName, line, Limits.excerpt(header[i]), "the header names column '"
+                            + Limits.excerpt(header[i]) + "' twice (columns " + (j + 1) + " and " + (i + 1) + ")");
                 }
+            }
+        }
+    }
+
+    /** At most {@link Limits#MAX_CSV_COLUMNS} columns, each name at most {@link Limits#MAX_CSV_COLUMN_NAME_CHARS}. */
+    private static void checkHeaderSize(String fileName, long line, String[] header) {
+        if (header.length > Limits.MAX_CSV_COLUMNS) {
+            throw new CsvProblem(fileName, line, null, "the header has " + header.length + " columns; a file has at most "
+                    + Limits.MAX_CSV_COLUMNS);
+        }
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].length() > Limits.MAX_CSV_COLUMN_NAME_CHARS) {
+                throw new CsvProblem(fileName, line, null, "header column " + (i + 1) + " ('" + Limits.excerpt(header[i])
+                        + "') has a name of " + header[i].length() + " characters; a column name is at most "
+                        + Limits.MAX_CSV_COLUMN_NAME_CHARS);
             }
         }
     }
 
     private static CsvProblem ragged(String fileName, long line, String[] header, String[] values) {
         if (values.length < header.length) {
-            return new CsvProblem(fileName, line, header[values.length], "row has " + values.length
+            String missing = Limits.excerpt(header[values.length]);
+            return new CsvProblem(fileName, line, missing, "row has " + values.length
                     + " fields but the header has " + header.length + ": column " + (values.length + 1)
-                    + " '" + header[values.length] + "' is missing");
+                    + " '" + missing + "' is missing");
         }
         return new CsvProblem(fileName, line, null, "row has " + values.length + " fields but the header has "
                 + header.length + " (extra value '" + abbreviate(values[header.length]) + "' in column "
@@ -176,7 +206,13 @@ public final class CsvFiles {
     }
 
     private static CsvProblem unreadable(String fileName, long parserLine, long startLine, Exception e) {
-        String msg = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LineTooLong tooLong) {
+                return new CsvProblem(fileName, tooLong.line, null, "the line is longer than "
+                        + Limits.MAX_CSV_LINE_CHARS + " characters, the limit for one line");
+            }
+        }
+        String msg = plain(e);
         if (msg.contains("EOF reached before encapsulated token finished")) {
             return new CsvProblem(fileName, startLine, null, "a quoted field that starts on this line is never "
                     + "closed (unbalanced \" quote)");
@@ -187,6 +223,67 @@ public final class CsvFiles {
                     + "(a stray \" inside a quoted field must be doubled as \"\")");
         }
         return new CsvProblem(fileName, parserLine, null, "cannot be read as CSV: " + msg);
+    }
+
+    /**
+     * What went wrong reading a file, in words for its owner: never a Java class name (an {@code
+     * UncheckedIOException}'s message is its cause's class and message) nor a long quote of the file.
+     */
+    static String plain(Throwable e) {
+        Throwable root = e;
+        while ((root instanceof UncheckedIOException || root.getMessage() == null || root.getMessage().startsWith("java."))
+                && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof EOFException) return "the file ends unexpectedly (truncated or corrupt compressed data)";
+        if (root instanceof ZipException) return "corrupt compressed data";
+        String m = root.getMessage() == null ? "" : root.getMessage();
+        m = m.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)?:? ?", "").trim();
+        if (m.isEmpty()) return "the file cannot be read";
+        return Limits.excerpt(m);
+    }
+
+    /** Thrown by {@link LineBounded}: one physical line is longer than {@link Limits#MAX_CSV_LINE_CHARS}. */
+    private static final class LineTooLong extends java.io.IOException {
+        final long line;
+
+        LineTooLong(long line) {
+            super("line " + line + " is too long");
+            this.line = line;
+        }
+    }
+
+    /** Fails on a physical line longer than {@link Limits#MAX_CSV_LINE_CHARS}, so one record's memory is bounded. */
+    private static final class LineBounded extends FilterReader {
+        private long line = 1;
+        private long inLine;
+
+        LineBounded(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int c = super.read();
+            if (c >= 0) count((char) c);
+            return c;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws java.io.IOException {
+            int n = super.read(buf, off, len);
+            for (int i = 0; i < n; i++) count(buf[off + i]);
+            return n;
+        }
+
+        private void count(char c) throws LineTooLong {
+            if (c == '\n') {
+                line++;
+                inLine = 0;
+            } else if (++inLine > Limits.MAX_CSV_LINE_CHARS) {
+                throw new LineTooLong(line);
+            }
+        }
     }
 
     private static String abbreviate(String s) {

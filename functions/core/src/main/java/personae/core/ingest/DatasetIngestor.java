@@ -527,8 +527,7 @@ public final class DatasetIngestor {
             int productIndex = -1;
             for (int i = 0; i < others.size(); i++) if (others.get(i).name().equals("product")) productIndex = i;
             long[] productCounts = productIndex < 0 ? null : new long[dictionaries.get(productIndex).size()];
-            try (CSVPrinter out = printer("streams/" + java.net.URLEncoder.encode(spec.name(),
-                    StandardCharsets.UTF_8) + ".csv", header)) {
+            try (CSVPrinter out = printer(personae.core.pipeline.Keys.streamEvents(spec.name()), header)) {
                 for (int k = 0; k < n; k++) {
                     int i = order[k];
                     out.print(personOfNode[node.get(i)]);

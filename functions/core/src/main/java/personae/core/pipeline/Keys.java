@@ -17,6 +17,15 @@ public final class Keys {
         return UPLOADS + account + "/" + directory + "/" + file;
     }
 
+    /**
+     * One API upload, as received, under a key of its own (outside {@link #UPLOADS}, so no dataset and no drop-folder
+     * notification sees it): the upload's record names it, so the record's size and MD5 always describe the bytes
+     * {@code GET /v1/uploads/...} returns; it is then copied to {@link #upload} for the datasets.
+     */
+    public static String uploadVersion(String account, String token) {
+        return "upload-versions/" + account + "/" + token;
+    }
+
     public static String uploadDirectory(String account, String directory) {
         return UPLOADS + account + "/" + directory + "/";
     }
@@ -45,9 +54,21 @@ public final class Keys {
     public static final String TRAITS = "traits.csv";
     public static final String TRAIT_FEATURES = "traits.json";
 
-    /** A stream's events file inside a dataset build folder. */
+    /**
+     * A stream's events file inside a dataset build folder. A name whose encoding is long (S3 keys are at most 1,024
+     * bytes) is cut and made unique by a hash of the whole name.
+     */
     public static String streamEvents(String stream) {
-        return "streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8) + ".csv";
+        String encoded = URLEncoder.encode(stream, StandardCharsets.UTF_8);
+        if (encoded.length() > 200) {
+            try {
+                byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(stream.getBytes(StandardCharsets.UTF_8));
+                encoded = encoded.substring(0, 100) + "-" + java.util.HexFormat.of().formatHex(sha, 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "streams/" + encoded + ".csv";
     }
 
     public static String cohortMembers(String account, String cohortId) {

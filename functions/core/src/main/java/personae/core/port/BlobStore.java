@@ -34,6 +34,13 @@ public interface BlobStore {
     /** Every object under a prefix, sorted by key. */
     List<BlobInfo> list(String prefix);
 
+    /**
+     * Copies an object within the store: readers of {@code to} see the previous object or the copy, whole, never a
+     * part (S3's CopyObject). Throws {@link NotFoundException} when {@code from} does not exist. It exists because S3
+     * has no rename: an upload is written once to a key of its own and copied to where datasets read it.
+     */
+    void copy(String from, String to);
+
     /** Deletes an object; deleting a missing key is not an error. */
     void delete(String key);
 

@@ -321,8 +321,10 @@ class PersonaeApiTest {
         a = call("POST", "/v1/uploads/semi/q.csv", "a;b\n1;2\n\"3;4\n").expect(400);
         assertTrue(a.json().path("note").asText().contains("line 3"), a.body());
         call("POST", "/v1/uploads/semi/ok.csv", "a;b\n1;2,5\n").expect(200);
-        // files Personae does not read as CSV are not checked
-        call("POST", "/v1/uploads/semi/blob.gpg", "\u0001\u0002\"").expect(200);
+        // files Personae cannot read (encrypted, bzip2) are refused before anything is stored (issue 5)
+        a = call("POST", "/v1/uploads/semi/blob.gpg", "\u0001\u0002\"").expect(400);
+        assertEquals(List.of("/filename"), paths(a));
+        assertNull(blobs.bytes(Keys.upload(ACCOUNT, "semi", "blob.gpg")), "an unreadable format is not stored");
     }
 
     @Test

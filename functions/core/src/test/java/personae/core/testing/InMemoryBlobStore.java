@@ -92,6 +92,13 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
+    public void copy(String from, String to) {
+        Blob b = blobs.get(from);
+        if (b == null) throw new NotFoundException(from);
+        blobs.put(to, new Blob(b.bytes(), clock.instant()));
+    }
+
+    @Override
     public void delete(String key) {
         blobs.remove(key);
     }
