@@ -487,26 +487,41 @@ public final class DatasetIngestor {
          * that sums over them are the same to the last bit whatever the order of rows and files.
          */
         private void sortByContent(int[] order, int from, int to) {
-            if (to - from < 2) return;
-            java.util.Comparator<Integer> byContent = (x, y) -> {
-                int c = Long.compare(time.get(x), time.get(y));
-                for (int k = 0; c == 0 && k < others.size(); k++) {
-                    Object col = columns.get(k);
-                    if (col instanceof GrowableDoubles d) {
-                        c = Double.compare(d.get(x), d.get(y));
-                    } else {
-                        int cx = ((GrowableInts) col).get(x);
-                        int cy = ((GrowableInts) col).get(y);
-                        c = cx == cy ? 0 : cx < 0 ? -1 : cy < 0 ? 1
-                                : dictionaries.get(k).value(cx).compareTo(dictionaries.get(k).value(cy));
+            boolean sorted = true;
+            for (int i = from + 1; i < to && sorted; i++) sorted = compareContent(order[i - 1], order[i]) <= 0;
+            if (sorted) return; // the usual case: a file in time order
+            if (to - from <= 32) { // insertion sort, no boxing
+                for (int i = from + 1; i < to; i++) {
+                    int x = order[i];
+                    int j = i - 1;
+                    while (j >= from && compareContent(order[j], x) > 0) {
+                        order[j + 1] = order[j];
+                        j--;
                     }
+                    order[j + 1] = x;
                 }
-                return c;
-            };
+                return;
+            }
             Integer[] segment = new Integer[to - from];
             for (int i = from; i < to; i++) segment[i - from] = order[i];
-            Arrays.sort(segment, byContent);
+            Arrays.sort(segment, this::compareContent);
             for (int i = from; i < to; i++) order[i] = segment[i - from];
+        }
+
+        private int compareContent(int x, int y) {
+            int c = Long.compare(time.get(x), time.get(y));
+            for (int k = 0; c == 0 && k < others.size(); k++) {
+                Object col = columns.get(k);
+                if (col instanceof GrowableDoubles d) {
+                    c = Double.compare(d.get(x), d.get(y));
+                } else {
+                    int cx = ((GrowableInts) col).get(x);
+                    int cy = ((GrowableInts) col).get(y);
+                    c = cx == cy ? 0 : cx < 0 ? -1 : cy < 0 ? 1
+                            : dictionaries.get(k).value(cx).compareTo(dictionaries.get(k).value(cy));
+                }
+            }
+            return c;
         }
 
         DatasetManifest.StreamInfo write(int[] personOfNode, int people) {
