@@ -2,6 +2,7 @@ package personae.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import personae.core.Limits;
 import personae.core.ingest.Condition;
 import personae.core.ingest.Identity;
 import personae.core.ingest.ValueFormat;
@@ -282,9 +283,19 @@ final class Specs {
             v.string(doc, "name", "", true);
             v.integer(doc, "number_of_clusters", "", 1, 50);
             v.bool(doc, "explore", "", false);
-            v.strings(doc, "modeling_fields", "", false, f -> {
-                if (!MODELING_FIELDS.contains(f)) v.fail("/modeling_fields", "unknown modeling field '" + f + "'", "enum");
-            });
+            List<String> fields = v.strings(doc, "modeling_fields", "", false, null);
+            if (fields != null) {
+                for (int i = 0; i < fields.size(); i++) {
+                    String f = fields.get(i);
+                    if (MODELING_FIELDS.contains(f) || f.startsWith("fig/")) {
+                        v.fail("/modeling_fields/" + i, "'" + Limits.excerpt(f) + "' is Faraday's third-party data, "
+                                + "which this deployment does not have; name this account's traits instead (such as "
+                                + "orders_frequency or a dataset's output_to_traits), or omit modeling_fields to "
+                                + "let Personae choose", "enum");
+                    }
+                }
+                if (fields.isEmpty()) v.fail("/modeling_fields", "needs at least one trait (or omit it)", "minItems");
+            }
         }
     };
 

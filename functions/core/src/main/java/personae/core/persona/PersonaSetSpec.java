@@ -11,8 +11,9 @@ import java.util.List;
  * A persona set's specification: the cohort it clusters and, when given, how many personas.
  *
  * @param numberOfClusters null: chosen from the data
+ * @param modelingFields   the traits to cluster on, by name (empty: every trait the cohort's datasets have)
  */
-public record PersonaSetSpec(String cohortId, Integer numberOfClusters) {
+public record PersonaSetSpec(String cohortId, Integer numberOfClusters, List<String> modelingFields) {
 
     /** {@code cohort_id}: the people clustered. */
     public static final Reference COHORT = Reference.id("/cohort_id", ResourceType.COHORTS, true);
@@ -21,6 +22,8 @@ public record PersonaSetSpec(String cohortId, Integer numberOfClusters) {
 
     public static PersonaSetSpec of(JsonNode doc) {
         JsonNode k = doc.get("number_of_clusters");
-        return new PersonaSetSpec(COHORT.string(doc), k == null || !k.isNumber() ? null : k.asInt());
+        List<String> fields = new java.util.ArrayList<>();
+        doc.path("modeling_fields").forEach(f -> fields.add(f.asText()));
+        return new PersonaSetSpec(COHORT.string(doc), k == null || !k.isNumber() ? null : k.asInt(), List.copyOf(fields));
     }
 }

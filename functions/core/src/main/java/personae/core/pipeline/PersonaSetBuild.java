@@ -53,7 +53,7 @@ public final class PersonaSetBuild {
         Map<String, int[]> byDataset = members.byDataset();
         LinkedHashSet<Feature> features = new LinkedHashSet<>();
         for (String ds : byDataset.keySet()) features.addAll(ctx.traitColumns(r.account(), ds).features());
-        List<Feature> featureList = List.copyOf(features);
+        List<Feature> featureList = chosen(List.copyOf(features), spec.modelingFields());
         if (featureList.isEmpty()) throw Problem.invalid("the cohort's datasets have no traits to cluster on");
         FeatureTable table = FeatureTable.concat(featureList, byDataset.entrySet().stream()
                 .map(e -> ctx.readFeatures(r.account(), e.getKey(), featureList, e.getValue())).toList());
@@ -64,6 +64,23 @@ public final class PersonaSetBuild {
             throw Problem.invalid(e.getMessage());
         }
         ctx.writeJson(Keys.personaModel(r.account(), r.id()), model);
+    }
+
+    /** The traits {@code modeling_fields} names, in its order; all of them when it is empty. */
+    private static List<Feature> chosen(List<Feature> available, List<String> asked) {
+        if (asked.isEmpty()) return available;
+        List<Feature> out = new java.util.ArrayList<>();
+        List<String> unknown = new java.util.ArrayList<>();
+        for (String name : asked) {
+            available.stream().filter(f -> f.name().equals(name)).findFirst()
+                    .ifPresentOrElse(f -> { if (!out.contains(f)) out.add(f); }, () -> unknown.add(name));
+        }
+        if (!unknown.isEmpty()) {
+            throw Problem.invalid("modeling_fields names " + unknown.stream().map(n -> "'" + personae.core.Limits
+                    .excerpt(n) + "'").toList() + ", which the cohort's people do not have; their traits are "
+                    + available.stream().map(Feature::name).toList());
+        }
+        return out;
     }
 
     /**

@@ -217,6 +217,18 @@ class PersonaeApiTest {
     }
 
     @Test
+    void modelingFieldsNameThisAccountsTraitsAndThirdPartyFieldsAreRefusedByName() {
+        call("POST", "/v1/datasets", DATASET).expect(201);
+        String cohort = call("POST", "/v1/cohorts", "{\"name\": \"buyers\", \"stream_name\": \"orders\"}").expect(201).json().path("id").asText();
+        Answer fig = call("POST", "/v1/persona_sets", "{\"name\": \"p\", \"cohort_id\": \"" + cohort
+                + "\", \"modeling_fields\": [\"orders_frequency\", \"fig/age\"]}").expect(400);
+        assertEquals(List.of("/modeling_fields/1"), paths(fig), "the third-party field is named, not ignored");
+        assertTrue(fig.json().path("note").asText().contains("fig/age"), fig.body());
+        call("POST", "/v1/persona_sets", "{\"name\": \"p\", \"cohort_id\": \"" + cohort
+                + "\", \"modeling_fields\": [\"orders_frequency\", \"orders_total_value\"]}").expect(201);
+    }
+
+    @Test
     void datasetsCreateTheirStreams() {
         String ds = call("POST", "/v1/datasets", DATASET).expect(201).json().path("id").asText();
         JsonNode byName = call("GET", "/v1/streams/orders", (String) null).expect(200).json();
