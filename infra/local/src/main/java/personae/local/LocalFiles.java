@@ -1,6 +1,5 @@
 package personae.local;
 
-import com.sun.net.httpserver.HttpExchange;
 import personae.core.port.BlobStore;
 import personae.emulators.SigV4;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -18,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -114,58 +114,55 @@ final class LocalFiles implements AutoCloseable {
     }
 
     /** Answers a request under {@link #PREFIX}. */
-    void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                text(exchange, 405, "only GET and HEAD");
-                return;
-            }
-            URI uri = exchange.getRequestURI();
-            SigV4.Request request = new SigV4.Request(method, uri.getRawPath(), uri.getRawQuery(), name -> {
-                List<String> v = exchange.getRequestHeaders().get(name);
-                return v == null ? List.of() : v;
-            });
-            Optional<String> problem = SigV4.verify(request, credentials, clock.instant());
-            if (problem.isPresent()) {
-                text(exchange, 403, "Access denied: " + problem.get()
-                        + " (files are reachable through a fresh signed URL, e.g. a target's options.output_url,"
-                        + " or through the API with a key)");
-                return;
-            }
-            String path = uri.getPath();
-            String start = PREFIX + "/" + bucket + "/";
-            if (!path.startsWith(start) || path.length() == start.length()) {
-                text(exchange, 404, "no such file");
-                return;
-            }
-            String key = path.substring(start.length());
-            Optional<BlobStore.BlobInfo> info = blobs.head(key);
-            if (info.isEmpty()) {
-                text(exchange, 404, "no such file");
-                return;
-            }
-            exchange.getResponseHeaders().set("Content-Type", key.endsWith(".csv") ? "text/csv; charset=utf-8"
-                    : key.endsWith(".json") ? "application/json" : "application/octet-stream");
-            exchange.getResponseHeaders().set("Cache-Control", "private, no-store");
-            if (method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Content-Length", Long.toString(info.get().size()));
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, info.get().size() == 0 ? -1 : info.get().size());
-            if (info.get().size() == 0) return;
-            try (InputStream in = blobs.open(key); OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
+    void serve(HttpCall call) throws IOException {
+        String method = call.method();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            text(call, 405, "only GET and HEAD");
+            return;
+        }
+        SigV4.Request request = new SigV4.Request(method, call.rawPath(), call.rawQuery(), call::header);
+        Optional<String> problem = SigV4.verify(request, credentials, clock.instant());
+        if (problem.isPresent()) {
+            text(call, 403, "Access denied: " + problem.get()
+                    + " (files are reachable through a fresh signed URL, e.g. a target's options.output_url,"
+                    + " or through the API with a key)");
+            return;
+        }
+        String path = java.net.URLDecoder.decode(call.rawPath().replace("+", "%2B"), StandardCharsets.UTF_8);
+        String start = PREFIX + "/" + bucket + "/";
+        if (!path.startsWith(start) || path.length() == start.length()) {
+            text(call, 404, "no such file");
+            return;
+        }
+        String key = path.substring(start.length());
+        Optional<BlobStore.BlobInfo> info = blobs.head(key);
+        if (info.isEmpty()) {
+            text(call, 404, "no such file");
+            return;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", key.endsWith(".csv") ? "text/csv; charset=utf-8"
+                : key.endsWith(".json") ? "application/json" : "application/octet-stream");
+        headers.put("Cache-Control", "private, no-store");
+        if (method.equals("HEAD")) {
+            headers.put("Content-Length", Long.toString(info.get().size()));
+            call.respond(200, headers, -1).close();
+            return;
+        }
+        try (OutputStream out = call.respond(200, headers, info.get().size())) {
+            if (info.get().size() > 0) {
+                try (InputStream in = blobs.open(key)) {
+                    in.transferTo(out);
+                }
             }
         }
     }
 
-    private static void text(HttpExchange exchange, int status, String message) throws IOException {
+    private static void text(HttpCall call, int status, String message) throws IOException {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        try (OutputStream out = call.respond(status, Map.of("Content-Type", "text/plain; charset=utf-8"), body.length)) {
+            out.write(body);
+        }
     }
 
     @Override

@@ -112,7 +112,9 @@ class BadInputTest {
         c.add(req("method not allowed", 405, "PUT", "/v1/datasets", json("{}")));
         c.add(req("delete a list", 405, "DELETE", "/v1/cohorts", null));
         c.add(get("id with non-ASCII", 404, "/v1/cohorts/%C3%A9t%C3%A9"));
-        c.add(get("invalid UTF-8 in an id", 404, "/v1/targets/%FF%FE"));
+        c.add(get("invalid UTF-8 in an id", 400, "/v1/targets/%FF%FE"));
+        c.add(get("a % without two hex digits", 400, "/v1/datasets/%zz"));
+        c.add(get("a lone % at the end", 400, "/v1/cohorts/abc%"));
         // ---- headers
         c.add(new Case("no Authorization", 401, "GET", "/v1/datasets", Map.of(), null));
         c.add(new Case("Authorization without Bearer", 401, "GET", "/v1/cohorts", Map.of("Authorization", "Basic Zm9vOmJhcg=="), null));
