@@ -251,8 +251,7 @@ final class LocalHttpServer implements AutoCloseable {
                 case 431 -> "The request's headers are too large (at most " + SERVER_HEADER_LIMIT / 1024 + " KB)";
                 default -> "The request could not be read";
             };
-            ApiResponse answer = RequestLimits.response(new ApiError(status, status == 400 ? "BAD_REQUEST"
-                    : "BAD_REQUEST", note));
+            ApiResponse answer = RequestLimits.response(new ApiError(status, "BAD_REQUEST", note));
             byte[] body = answer.bodyBytes();
             response.setStatus(status);
             response.getHeaders().put("Content-Type", "application/json");

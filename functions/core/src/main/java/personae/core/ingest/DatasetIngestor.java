@@ -328,22 +328,23 @@ public final class DatasetIngestor {
      */
     private int[] compact() {
         int n = parent.size();
+        int[] root = new int[n];
         long[] minKey = new long[n];
         Arrays.fill(minKey, Long.MAX_VALUE);
-        for (int i = 0; i < n; i++) {
-            int r = find(i);
-            minKey[r] = Math.min(minKey[r], keyOfNode.get(i));
-        }
         int roots = 0;
-        for (int i = 0; i < n; i++) if (find(i) == i) roots++;
+        for (int i = 0; i < n; i++) {
+            root[i] = find(i);
+            minKey[root[i]] = Math.min(minKey[root[i]], keyOfNode.get(i));
+            if (root[i] == i) roots++;
+        }
         long[] rootKeys = new long[roots];
         int j = 0;
-        for (int i = 0; i < n; i++) if (find(i) == i) rootKeys[j++] = minKey[i];
+        for (int i = 0; i < n; i++) if (root[i] == i) rootKeys[j++] = minKey[i];
         Arrays.sort(rootKeys); // each key belongs to one node, so no two people share their smallest key
         LongIntHashMap personOfKey = new LongIntHashMap();
         for (int p = 0; p < roots; p++) personOfKey.put(rootKeys[p], p);
         int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = personOfKey.get(minKey[find(i)]);
+        for (int i = 0; i < n; i++) out[i] = personOfKey.get(minKey[root[i]]);
         return out;
     }
 

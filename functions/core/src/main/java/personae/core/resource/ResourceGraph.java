@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * The edges between resources, derived from each kind's {@link Reference}s (dataset -> stream -> cohort -> persona
@@ -63,39 +65,32 @@ public final class ResourceGraph {
 
     /** The resources of {@code s}'s account whose references name {@code s}. */
     private List<Stored> naming(Stored s) {
-        List<Stored> out = new ArrayList<>();
-        for (Kind<?> k : Kinds.all()) {
-            if (k.references().stream().noneMatch(r -> r.kind() == s.type())) continue;
-            for (Stored candidate : resources.list(s.account(), k.type())) {
-                if (k.references().stream().anyMatch(r -> r.names(candidate.doc(), s))) out.add(candidate);
-            }
-        }
-        return out;
+        return referencing(s.account(), r -> r.kind() == s.type(), (r, doc) -> r.names(doc, s));
     }
 
     /** The resources reading the unbuilt resource of {@code kind} named {@code name} (whether it is stored or not). */
     private List<Stored> readersByName(String account, ResourceType kind, String name) {
-        List<Stored> out = new ArrayList<>();
-        for (Kind<?> k : Kinds.all()) {
-            List<Reference> reads = k.references().stream()
-                    .filter(r -> r.kind() == kind && r.use() == Reference.Use.READS && r.shape().byName()).toList();
-            if (reads.isEmpty()) continue;
-            for (Stored candidate : resources.list(account, k.type())) {
-                if (reads.stream().anyMatch(r -> r.strings(candidate.doc()).contains(name))) out.add(candidate);
-            }
-        }
-        return out;
+        return referencing(account, r -> r.kind() == kind && r.use() == Reference.Use.READS,
+                (r, doc) -> r.strings(doc).contains(name));
     }
 
     /** The resources whose WRITES references name the unbuilt resource {@code kind} / {@code name}. */
     public List<Stored> writers(String account, ResourceType kind, String name) {
+        return referencing(account, r -> r.kind() == kind && r.use() == Reference.Use.WRITES,
+                (r, doc) -> r.strings(doc).contains(name));
+    }
+
+    /**
+     * The resources of {@code account} with a reference that {@code which} selects and whose value there
+     * {@code matches}; only the kinds declaring such a reference are listed.
+     */
+    private List<Stored> referencing(String account, Predicate<Reference> which, BiPredicate<Reference, JsonNode> matches) {
         List<Stored> out = new ArrayList<>();
         for (Kind<?> k : Kinds.all()) {
-            List<Reference> writes = k.references().stream()
-                    .filter(r -> r.kind() == kind && r.use() == Reference.Use.WRITES).toList();
-            if (writes.isEmpty()) continue;
+            List<Reference> refs = k.references().stream().filter(which).toList();
+            if (refs.isEmpty()) continue;
             for (Stored candidate : resources.list(account, k.type())) {
-                if (writes.stream().anyMatch(r -> r.strings(candidate.doc()).contains(name))) out.add(candidate);
+                if (refs.stream().anyMatch(r -> matches.test(r, candidate.doc()))) out.add(candidate);
             }
         }
         return out;

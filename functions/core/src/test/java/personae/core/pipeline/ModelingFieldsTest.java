@@ -2,7 +2,6 @@ package personae.core.pipeline;
 
 import org.junit.jupiter.api.Test;
 import personae.core.Problem;
-import personae.core.Services;
 import personae.core.persona.Feature;
 import personae.core.persona.PersonaModel;
 import personae.core.port.WorkflowStarter.BuildRequest;
@@ -10,14 +9,9 @@ import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.testing.InMemoryBlobStore;
-import personae.core.testing.InMemoryMetadataStore;
-import personae.core.testing.RecordingWorkflowStarter;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,12 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** modeling_fields chooses the traits a persona set clusters on; a trait the people do not have is a clear error. */
 class ModelingFieldsTest {
 
-    static final String A = "acct";
-    final InMemoryBlobStore blobs = new InMemoryBlobStore(Clock.systemUTC());
-    final Services services = new Services(new InMemoryMetadataStore(), blobs, new RecordingWorkflowStarter(),
-            Clock.systemUTC(), Services.Settings.local());
-    final Resources resources = services.resources();
-    final BuildSteps steps = new BuildSteps(services);
+    static final String A = InMemoryBuilds.ACCOUNT;
+    final InMemoryBuilds builds = new InMemoryBuilds();
+    final InMemoryBlobStore blobs = builds.blobs;
+    final Resources resources = builds.resources;
+    final BuildSteps steps = builds.steps;
 
     String cohort() throws IOException {
         StringBuilder csv = new StringBuilder("email,date,total\n");
@@ -40,9 +33,7 @@ class ModelingFieldsTest {
             for (int o = 0; o <= i % 4; o++) csv.append("p").append(i).append("@x.com,2025-0").append(1 + o).append("-1")
                     .append(i % 9).append(',').append(i % 2 == 0 ? 10 + o : 200 + o).append('\n');
         }
-        try (OutputStream out = blobs.create(Keys.upload(A, "orders", "a.csv"))) {
-            out.write(csv.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        builds.upload("a.csv", csv.toString());
         String ds = resources.create(A, ResourceType.DATASETS, Json.readObject("""
                 {"name": "orders", "options": {"type": "hosted_csv", "upload_directory": "orders"},
                  "identity_sets": {"c": {"email": "email"}},

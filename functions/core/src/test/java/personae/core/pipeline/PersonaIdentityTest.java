@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
-import personae.core.Services;
 import personae.core.ingest.Identity;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
@@ -12,16 +11,12 @@ import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.sample.OrdersGenerator;
 import personae.core.testing.InMemoryBlobStore;
-import personae.core.testing.InMemoryMetadataStore;
-import personae.core.testing.RecordingWorkflowStarter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PersonaIdentityTest {
 
-    static final String A = "acct";
-    final InMemoryBlobStore blobs = new InMemoryBlobStore(Clock.systemUTC());
-    final Services services = new Services(new InMemoryMetadataStore(), blobs, new RecordingWorkflowStarter(),
-            Clock.systemUTC(), Services.Settings.local());
-    final Resources resources = services.resources();
-    final BuildSteps steps = new BuildSteps(services);
-
-    void upload(String file, String text) throws IOException {
-        try (OutputStream out = blobs.create(Keys.upload(A, "orders", file))) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-    }
+    static final String A = InMemoryBuilds.ACCOUNT;
+    final InMemoryBuilds builds = new InMemoryBuilds();
+    final InMemoryBlobStore blobs = builds.blobs;
+    final Resources resources = builds.resources;
+    final BuildSteps steps = builds.steps;
 
     void build(String kind, String id, Runnable... work) {
         BuildRequest r = new BuildRequest(A, kind, id);
@@ -89,7 +77,7 @@ class PersonaIdentityTest {
         for (int i = 1; i < lines.size(); i++) {
             (dates.get(i - 1).compareTo(cutoff) < 0 ? before : after).append(lines.get(i)).append('\n');
         }
-        upload("month1.csv", before.toString());
+        builds.upload("month1.csv", before.toString());
 
         String dataset = resources.create(A, ResourceType.DATASETS, Json.readObject(OrdersGenerator.DATASET_BODY)).id();
         String cohort = resources.create(A, ResourceType.COHORTS,
@@ -113,7 +101,7 @@ class PersonaIdentityTest {
             s.internal().with(PersonaSetBuild.RENAMED).put(renamedId, "My VIPs");
         });
 
-        upload("month2.csv", after.toString());
+        builds.upload("month2.csv", after.toString());
         Map<String, String> second = rebuild(dataset, cohort, set, scope);
 
         long both = first.keySet().stream().filter(second::containsKey).count();

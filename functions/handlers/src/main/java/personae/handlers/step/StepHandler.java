@@ -7,6 +7,7 @@ import personae.core.Services;
 import personae.core.ingest.CsvProblem;
 import personae.core.pipeline.BuildSteps;
 import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.ResourceType;
 import personae.handlers.LambdaServices;
 
 import java.util.Map;
@@ -61,8 +62,7 @@ public abstract class StepHandler implements RequestHandler<Map<String, Object>,
 
     /** The sentence a user reads in {@code status_error} when a step failed for a reason of ours. */
     static String internalError(BuildRequest request, String errorId) {
-        String kind = request.kind().replace('_', ' ');
-        if (kind.endsWith("s")) kind = kind.substring(0, kind.length() - 1);
+        String kind = ResourceType.fromWire(request.kind()).map(ResourceType::noun).orElse(request.kind());
         return "the build of " + kind + " " + request.id() + " stopped on an internal error (error id " + errorId
                 + "); rebuild it with PATCH" + (request.kind().equals("datasets") ? " or a new upload" : "")
                 + ", and quote the error id if it happens again";
