@@ -6,7 +6,8 @@ package personae.core.persona;
  * @param name  the trait's machine name, e.g. {@code orders_total_value} or {@code orders_product_share_garden}
  * @param kind  what the number measures; decides its transform and how a persona name reads it
  * @param label for {@link Kind#PRODUCT_SHARE}, the product (e.g. {@code garden}); for {@link Kind#USER_DEFINED},
- *              the user's trait name; otherwise the stream name
+ *              the user's trait name; for {@link Kind#CATEGORY}, the value (the name is {@code <trait>=<value>});
+ *              otherwise the stream name
  */
 public record Feature(String name, Kind kind, String label) {
 
@@ -25,6 +26,11 @@ public record Feature(String name, Kind kind, String label) {
         /** share (0..1) of the person's events whose {@code product} is {@code label} */
         PRODUCT_SHARE,
         /** a numeric trait from the dataset's {@code output_to_traits} */
-        USER_DEFINED
+        USER_DEFINED,
+        /**
+         * 1 when a text trait (one with a bounded set of values, e.g. {@code marital_status}) has the value {@code label}'s
+         * value, else 0; the trait's values together are one composition, like product shares
+         */
+        CATEGORY
     }
 }

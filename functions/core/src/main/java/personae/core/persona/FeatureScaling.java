@@ -20,7 +20,7 @@ public record FeatureScaling(boolean log1p, double mean, double scale) {
     public static boolean isSkewed(Feature.Kind kind) {
         return switch (kind) {
             case FREQUENCY, TOTAL_VALUE, AVERAGE_VALUE, TENURE_DAYS, RECENCY_DAYS -> true;
-            case PRODUCT_SHARE, USER_DEFINED -> false;
+            case PRODUCT_SHARE, USER_DEFINED, CATEGORY -> false;
         };
     }
 

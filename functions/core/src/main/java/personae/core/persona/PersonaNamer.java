@@ -96,6 +96,7 @@ public final class PersonaNamer {
             case AVERAGE_VALUE -> new Word(high ? "Big-Basket" : "Small-Basket", false, 4, f);
             case USER_DEFINED -> new Word((high ? "High " : "Low ") + title(feature.label()), false, 5, f);
             case PRODUCT_SHARE -> high ? new Word(title(feature.label()), true, 6, f) : null;
+            case CATEGORY -> high ? new Word(title(feature.label()), false, 5, f) : null;
         };
     }
 
