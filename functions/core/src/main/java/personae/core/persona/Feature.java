@@ -15,13 +15,13 @@ public record Feature(String name, Kind kind, String label) {
     public enum Kind {
         /** days since the person's latest event (smaller = more recent) */
         RECENCY_DAYS,
-        /** number of events */
+        /** number of orders (a person's events at one datetime; a return, an order of non-positive value, is not one) */
         FREQUENCY,
         /** days between the person's first and latest event */
         TENURE_DAYS,
-        /** sum of the events' {@code value} */
+        /** sum of the events' {@code value}, net of returns */
         TOTAL_VALUE,
-        /** mean of the events' {@code value} (order size) */
+        /** average value of the person's orders (returns excluded): order size */
         AVERAGE_VALUE,
         /** share (0..1) of the person's events whose {@code product} is {@code label} */
         PRODUCT_SHARE,
@@ -32,5 +32,10 @@ public record Feature(String name, Kind kind, String label) {
          * value, else 0; the trait's values together are one composition, like product shares
          */
         CATEGORY
+    }
+
+    /** The trait this feature reads: its name, or for a {@link Kind#CATEGORY} the trait before {@code =value}. */
+    public String trait() {
+        return kind == Kind.CATEGORY ? name.substring(0, name.length() - label.length() - 1) : name;
     }
 }

@@ -84,6 +84,15 @@ final class BuildContext {
         }
     }
 
+    /** A stream's events in a dataset's current output, when the dataset writes that stream. */
+    java.util.Optional<InputStream> readEvents(String account, String datasetId, String stream) {
+        String folder = datasetFolder(account, datasetId);
+        if (!readJson(folder + Keys.MANIFEST, DatasetManifest.class).streams().containsKey(stream)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(blobs.open(folder + Keys.streamEvents(stream)));
+    }
+
     /** The identity columns the datasets' people have, in the reference's order. */
     List<String> identityColumns(String account, Iterable<String> datasetIds) {
         LinkedHashSet<String> cols = new LinkedHashSet<>();

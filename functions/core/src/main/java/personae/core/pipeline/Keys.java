@@ -79,6 +79,11 @@ public final class Keys {
         return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "model.json";
     }
 
+    /** What the naming step writes into each persona: its profile ({@code PersonaProfiles}). */
+    public static String personaProfiles(String account, String personaSetId) {
+        return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "profiles.json";
+    }
+
     public static String scopeOutput(String account, String scopeId) {
         return outputs(ResourceType.SCOPES, account, scopeId) + "output.csv";
     }

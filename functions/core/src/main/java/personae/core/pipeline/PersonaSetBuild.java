@@ -10,6 +10,8 @@ import personae.core.persona.FeatureTable;
 import personae.core.persona.PersonaClustering;
 import personae.core.persona.PersonaModel;
 import personae.core.persona.PersonaNamer;
+import personae.core.persona.PersonaProfiles;
+import personae.core.persona.ProductSpend;
 import personae.core.persona.PersonaSetSpec;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.ResourceType;
@@ -35,6 +37,10 @@ public final class PersonaSetBuild {
      * each candidate's mean silhouette on a sample, or {@code trivial}), so a user can see a weak structure.
      */
     public static final String CLUSTER_COUNT = "cluster_count";
+    /** In {@code details.center}: the persona's profile ({@link PersonaProfiles}). */
+    public static final String PROFILE = "profile";
+    /** Distinctive traits shown per persona. */
+    static final int SHOWN_DISTINCTIVE = 3;
     /** In a persona set's internal state: how many times it was named (new personas' ids derive from it). */
     private static final String GENERATION = "generation";
 
@@ -64,21 +70,67 @@ public final class PersonaSetBuild {
             throw Problem.invalid(e.getMessage());
         }
         ctx.writeJson(Keys.personaModel(r.account(), r.id()), model);
+        ctx.writeJson(Keys.personaProfiles(r.account(), r.id()),
+                profiles(r.account(), spec.cohortId(), model, table, List.copyOf(features), byDataset));
     }
 
-    /** The traits {@code modeling_fields} names, in its order; all of them when it is empty. */
+    /** The stored form of the personas' profiles (Jackson does not read a bare generic list). */
+    record StoredProfiles(List<PersonaProfiles.Profile> personas) {}
+
+    /**
+     * The personas' profiles: each member assigned as a scope would assign them, the figures read from the cohort's
+     * stream's traits (whether or not they are clustering traits) and its events' products, one dataset at a time.
+     */
+    private StoredProfiles profiles(String account, String cohortId, PersonaModel model, FeatureTable table,
+                                    List<Feature> available, Map<String, int[]> byDataset) {
+        String stream = ctx.resources.require(account, ResourceType.COHORTS, cohortId).doc().path("stream_name").asText();
+        List<Feature> streamFeatures = available.stream().filter(f -> f.label().equals(stream) && switch (f.kind()) {
+            case FREQUENCY, TOTAL_VALUE, AVERAGE_VALUE, TENURE_DAYS -> true;
+            default -> false;
+        }).toList();
+        int[] persona = model.assignAll(table);
+        ProductSpend products = new ProductSpend(model.k());
+        int offset = 0;
+        List<FeatureTable> streamParts = new java.util.ArrayList<>();
+        for (var e : byDataset.entrySet()) {
+            int[] people = e.getValue();
+            streamParts.add(ctx.readFeatures(account, e.getKey(), streamFeatures, people));
+            int[] personaOfPerson = new int[people.length == 0 ? 0 : people[people.length - 1] + 1];
+            java.util.Arrays.fill(personaOfPerson, -1);
+            for (int i = 0; i < people.length; i++) personaOfPerson[people[i]] = persona[offset + i];
+            offset += people.length;
+            ctx.readEvents(account, e.getKey(), stream).ifPresent(in -> {
+                try (in) {
+                    products.add(in, personaOfPerson);
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            });
+        }
+        FeatureTable streamTable = FeatureTable.concat(streamFeatures, streamParts);
+        return new StoredProfiles(PersonaProfiles.of(model, table, streamTable,
+                PersonaProfiles.StreamColumns.of(streamTable, stream), persona, products));
+    }
+
+    /**
+     * The traits {@code modeling_fields} names, in its order (a category trait by its name brings each of its value
+     * features); all of them when it is empty.
+     */
     private static List<Feature> chosen(List<Feature> available, List<String> asked) {
         if (asked.isEmpty()) return available;
         List<Feature> out = new java.util.ArrayList<>();
         List<String> unknown = new java.util.ArrayList<>();
         for (String name : asked) {
-            available.stream().filter(f -> f.name().equals(name)).findFirst()
-                    .ifPresentOrElse(f -> { if (!out.contains(f)) out.add(f); }, () -> unknown.add(name));
+            List<Feature> named = available.stream().filter(f -> f.name().equals(name)
+                    || f.trait().equals(name)).toList();
+            if (named.isEmpty()) unknown.add(name);
+            named.forEach(f -> { if (!out.contains(f)) out.add(f); });
         }
         if (!unknown.isEmpty()) {
             throw Problem.invalid("modeling_fields names " + unknown.stream().map(n -> "'" + personae.core.Limits
                     .excerpt(n) + "'").toList() + ", which the cohort's people do not have; their traits are "
-                    + available.stream().map(Feature::name).toList());
+                    + available.stream().map(Feature::trait)
+                    .distinct().toList());
         }
         return out;
     }
@@ -92,7 +144,9 @@ public final class PersonaSetBuild {
     void name(BuildRequest r) {
         Stored before = ctx.running(r);
         PersonaModel model = ctx.readJson(Keys.personaModel(r.account(), r.id()), PersonaModel.class);
-        List<String> names = PersonaNamer.names(model);
+        List<PersonaProfiles.Profile> profiles =
+                ctx.readJson(Keys.personaProfiles(r.account(), r.id()), StoredProfiles.class).personas();
+        List<String> names = PersonaNamer.names(model, profiles.stream().map(PersonaProfiles.Profile::distinctiveTraits).toList());
         int generation = before.internal().path(GENERATION).asInt(0);
         PersonaMatching.Match match = PersonaMatching.match(before.doc().path("personas"), model);
         List<String> ids = new java.util.ArrayList<>();
@@ -119,8 +173,7 @@ public final class PersonaSetBuild {
                     if (v == null || v.isNaN()) center.putNull(f);
                     else center.put(f, Math.round(v * 1000) / 1000.0);
                 });
-                ArrayNode salient = p.putArray("salient_traits");
-                PersonaNamer.salientTraits(model, i, 3).forEach(salient::add);
+                center.set(PROFILE, profileNode(model, i, profiles.get(i)));
             }
             if (generation > 0 || old.size() > 0) {
                 ObjectNode changes = s.doc().putObject(LAST_REBUILD);
@@ -144,6 +197,42 @@ public final class PersonaSetBuild {
             model.choice().silhouetteByK().forEach((kk, v) -> scores.put(Integer.toString(kk), Math.round(v * 10_000) / 10_000.0));
             s.internal().put(GENERATION, generation + 1);
         });
+    }
+
+    /**
+     * A persona's profile as shown in {@code details.center.}{@value #PROFILE}: inside {@code details.center} because
+     * Faraday's client passes {@code center} through whole and drops fields it does not know elsewhere.
+     */
+    private static ObjectNode profileNode(PersonaModel model, int i, PersonaProfiles.Profile profile) {
+        ObjectNode node = personae.core.resource.Json.MAPPER.createObjectNode();
+        node.put("share_of_cohort", round(profile.shareOfCohort(), 4));
+        putRounded(node, "revenue_share", profile.revenueShare(), 4);
+        putRounded(node, "orders_per_person", profile.ordersPerPerson(), 3);
+        putRounded(node, "average_order_value", profile.averageOrderValue(), 2);
+        putRounded(node, "returned_share_of_spend", profile.returnedShareOfSpend(), 4);
+        ArrayNode products = node.putArray("top_products");
+        for (PersonaProfiles.ProductShare ps : profile.topProducts()) {
+            products.addObject().put("product", ps.product()).put("share_of_spend", round(ps.share(), 4));
+        }
+        node.put("spend_basis", profile.spendBasis());
+        ArrayNode traits = node.putArray("distinctive_traits");
+        for (PersonaProfiles.Distinctive d : profile.distinctiveTraits().subList(0,
+                Math.min(SHOWN_DISTINCTIVE, profile.distinctiveTraits().size()))) {
+            traits.addObject().put("trait", d.trait()).put("name", d.name())
+                    .put("persona", round(d.persona(), 3)).put("cohort", round(d.cohort(), 3))
+                    .put("direction", d.higher() ? "higher" : "lower").put("says", d.says());
+        }
+        return node;
+    }
+
+    private static void putRounded(ObjectNode node, String field, Double v, int digits) {
+        if (v == null || !Double.isFinite(v)) node.putNull(field);
+        else node.put(field, round(v, digits));
+    }
+
+    private static double round(double v, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(v * scale) / scale;
     }
 
     /** A persona's id: stable for a persona set and persona index, so rebuilds keep ids. */

@@ -24,8 +24,10 @@ import java.util.function.Function;
 /**
  * Trait enrichment: behavioural traits per person from the dataset's events (recency, frequency, tenure, total and
  * average value when {@code value} is mapped, product mix when {@code product} is mapped), plus the first-party traits
- * of {@code output_to_traits}. Recency is measured against the dataset's latest event, so a rebuild of the same data
- * gives the same traits.
+ * of {@code output_to_traits} (numbers as they are; a text trait with a bounded set of values also as one 0/1 feature
+ * per value, see {@link #categories}). Recency is measured against the dataset's latest event, so a rebuild of the
+ * same data gives the same traits. An order is a person's events at one datetime; the total is net of returns (orders
+ * of non-positive value), the average is over purchases only.
  */
 public final class TraitEnricher {
 
@@ -34,6 +36,12 @@ public final class TraitEnricher {
     private static final double DAY = 86_400.0;
     /** Pseudo-events of the overall product mix added to each person's product shares. */
     public static final double SHARE_PRIOR_EVENTS = 2.0;
+    /** A text trait with more distinct values than this is free text, not a category. */
+    public static final int MAX_CATEGORY_VALUES = 20;
+    /** Values of a category trait held by fewer than this share of the people with a value get no feature. */
+    public static final double MIN_CATEGORY_SHARE = 0.01;
+    /** At most this many values of one category trait become features. */
+    public static final int MAX_CATEGORY_FEATURES = 10;
 
     private TraitEnricher() {}
 
@@ -86,12 +94,18 @@ public final class TraitEnricher {
             valued = true;
         }
 
-        /** A purchase counts toward frequency (and, with a value, toward the average); a return does not. */
-        void close(double[] frequency, double[] orders) {
+        /**
+         * A purchase counts toward frequency (and, with a value, toward the average order value); a return does not,
+         * and only lowers the total.
+         */
+        void close(double[] frequency, double[] orders, double[] purchased) {
             if (person < 0) return;
             boolean purchase = !valued || value > 0;
             if (purchase) frequency[person]++;
-            if (purchase && valued && orders != null) orders[person]++;
+            if (purchase && valued && orders != null) {
+                orders[person]++;
+                purchased[person] += value;
+            }
             person = -1;
         }
     }
@@ -115,6 +129,7 @@ public final class TraitEnricher {
         // An order is one person's events at one datetime (a row per invoice line is one order); its value is their
         // sum. An order whose value is not positive is a return: it lowers the total but is not a purchase.
         double[] orders = hasValue ? new double[people] : null;
+        double[] purchased = hasValue ? new double[people] : null;
         boolean[] seen = new boolean[people];
         try (CSVParser p = Csv.read(in)) {
             int valueCol = p.getHeaderMap().getOrDefault("value", -1);
@@ -125,7 +140,7 @@ public final class TraitEnricher {
                 seen[person] = true;
                 String t = r.get(1);
                 if (!open.continues(person, t)) {
-                    open.close(frequency, orders);
+                    open.close(frequency, orders, purchased);
                     open.start(person, t);
                 }
                 if (!t.isEmpty()) {
@@ -143,7 +158,7 @@ public final class TraitEnricher {
                     if (k != null) productEvents[k][person]++;
                 }
             }
-            open.close(frequency, orders);
+            open.close(frequency, orders, purchased);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +178,7 @@ public final class TraitEnricher {
         if (hasValue) {
             double[] average = new double[people];
             for (int i = 0; i < people; i++) {
-                average[i] = orders[i] == 0 ? Double.NaN : total[i] / orders[i];
+                average[i] = orders[i] == 0 ? Double.NaN : purchased[i] / orders[i];
                 if (Double.isNaN(frequency[i])) total[i] = Double.NaN;
             }
             add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);
@@ -204,11 +219,47 @@ public final class TraitEnricher {
             if (numbers != null) {
                 add(features, values, new Feature(names.get(t), Kind.USER_DEFINED, names.get(t)), numbers);
             } else {
+                categories(names.get(t), text[t], features, values);
                 kept.add(text[t]);
                 textColumns.add(names.get(t));
             }
         }
         return kept.toArray(String[][]::new);
+    }
+
+    /**
+     * A text trait with a bounded set of values (at most {@value #MAX_CATEGORY_VALUES}, e.g. marital status or
+     * country) is also a clustering input: one 0/1 feature {@code <trait>=<value>} per value that at least
+     * {@value #MIN_CATEGORY_SHARE} of the people with a value hold, most common first, at most
+     * {@value #MAX_CATEGORY_FEATURES}; missing for people without a value. A free-text trait (more values) stays text.
+     */
+    private static void categories(String trait, String[] cells, List<Feature> features, List<double[]> values) {
+        Map<String, Integer> counts = new HashMap<>();
+        int valued = 0;
+        for (String c : cells) {
+            if (c == null || c.isEmpty()) continue;
+            valued++;
+            counts.merge(c, 1, Integer::sum);
+            if (counts.size() > MAX_CATEGORY_VALUES) return;
+        }
+        if (counts.size() < 2) return;
+        int min = (int) Math.ceil(MIN_CATEGORY_SHARE * valued);
+        List<String> chosen = counts.entrySet().stream().filter(e -> e.getValue() >= min)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(MAX_CATEGORY_FEATURES).map(Map.Entry::getKey).toList();
+        for (String value : chosen) {
+            double[] indicator = new double[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                String c = cells[i];
+                indicator[i] = c == null || c.isEmpty() ? Double.NaN : c.equals(value) ? 1 : 0;
+            }
+            add(features, values, new Feature(categoryFeature(trait, value), Kind.CATEGORY, value), indicator);
+        }
+    }
+
+    /** The name of the feature that is 1 when {@code trait} has {@code value}. */
+    public static String categoryFeature(String trait, String value) {
+        return trait + "=" + value;
     }
 
     private static double[] numeric(String[] cells) {

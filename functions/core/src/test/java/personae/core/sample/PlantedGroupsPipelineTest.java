@@ -99,7 +99,7 @@ class PlantedGroupsPipelineTest {
         int[] assigned = model.assignAll(table);
         double ari = AdjustedRandIndex.of(truth, assigned);
         StringBuilder report = new StringBuilder("ARI " + ari + ", k=" + model.k() + ", " + model.choice()
-                + ", names " + PersonaNamer.names(model) + "; planted group x persona:");
+                + ", names " + PersonaNamer.names(model, table) + "; planted group x persona:");
         for (OrdersGenerator.PlantedGroup g : OrdersGenerator.PlantedGroup.values()) {
             int[] row = new int[model.k()];
             for (int i = 0; i < people; i++) if (truth[i] == g.ordinal()) row[assigned[i]]++;

@@ -57,11 +57,13 @@ class TraitEnricherTest {
         }, in(FIRST_PARTY), out);
         assertEquals(List.of("orders_recency_days", "orders_frequency", "orders_tenure_days", "orders_total_value",
                 "orders_average_value", "orders_product_share_a", "orders_product_share_b", "orders_product_share_c",
-                "score", "tier"), cols.columns());
-        assertEquals(9, cols.features().size(), "tier is text, not a feature");
+                "tier=gold", "tier=silver", "score", "tier"), cols.columns());
+        assertEquals(11, cols.features().size(), "tier is a category: one 0/1 feature per value; its text column stays");
+        assertEquals(Feature.Kind.CATEGORY, cols.features().get(8).kind());
+        assertEquals("tier", cols.features().get(8).trait());
         assertEquals(Feature.Kind.PRODUCT_SHARE, cols.features().get(5).kind());
         assertEquals("a", cols.features().get(5).label());
-        assertEquals(Feature.Kind.USER_DEFINED, cols.features().get(8).kind());
+        assertEquals(Feature.Kind.USER_DEFINED, cols.features().get(10).kind());
 
         List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(out.toString(StandardCharsets.UTF_8))).getRecords();
@@ -80,6 +82,8 @@ class TraitEnricherTest {
         assertEquals(0.08, Double.parseDouble(p0.get("orders_product_share_c")), 1e-4);   // (0 + 0.4) / 5
         assertEquals("3", p0.get("score"));
         assertEquals("gold", p0.get("tier"));
+        assertEquals("1", p0.get("tier=gold"), "a category feature is 1 for its value");
+        assertEquals("0", p0.get("tier=silver"), "and 0 for the trait's other values");
 
         CSVRecord p1 = rows.get(1);
         assertEquals("25", p1.get("orders_recency_days"));
@@ -91,6 +95,7 @@ class TraitEnricherTest {
         assertEquals("0.1333", p1.get("orders_product_share_b"));
         assertEquals("4.5000", p1.get("score"));
         assertEquals("", p1.get("tier"));
+        assertEquals("", p1.get("tier=gold"), "no value: the category features are missing, not 0");
 
         CSVRecord p2 = rows.get(2);
         assertEquals("0", p2.get("orders_recency_days"));
@@ -158,7 +163,8 @@ class TraitEnricherTest {
                 .parse(new StringReader(out.toString(StandardCharsets.UTF_8))).getRecords();
         assertEquals("2", rows.get(0).get("orders_frequency"), "three lines at one datetime are one order; a return is none");
         assertEquals("85", rows.get(0).get("orders_total_value"), "the return lowers the total: 60 - 15 + 40");
-        assertEquals(42.5, Double.parseDouble(rows.get(0).get("orders_average_value")), 1e-9, "the average is per order: 85 / 2");
+        assertEquals("50", rows.get(0).get("orders_average_value"),
+                "the average order value is over purchases, returns excluded: (60 + 40) / 2");
         assertEquals("0", rows.get(1).get("orders_frequency"), "a customer with only returns made no purchase");
         assertEquals("-5", rows.get(1).get("orders_total_value"));
         assertEquals("", rows.get(1).get("orders_average_value"), "no order, no average order value");
