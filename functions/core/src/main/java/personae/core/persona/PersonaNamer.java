@@ -22,9 +22,13 @@ public final class PersonaNamer {
 
     private static final String DEFAULT_NOUN = "Buyers";
     private static final String MAINSTREAM = "Mainstream Buyers";
-    /** Products whose label names no kind of product. */
+    /**
+     * Labels that name no kind of product: placeholders, and the charges order files carry as lines (postage,
+     * carriage, fees, discounts, manual adjustments).
+     */
     private static final Set<String> NOT_A_PRODUCT = Set.of("other", "others", "misc", "miscellaneous", "unknown",
-            "none", "n/a", "na", "null", "-", "default");
+            "none", "n/a", "na", "null", "-", "default", "postage", "dotcom postage", "carriage", "shipping",
+            "delivery", "manual", "discount", "bank charges", "amazon fee", "adjust bad debt", "samples", "fee");
     /** A product label longer than this many words is not used in a name. */
     private static final int MAX_PRODUCT_WORDS = 4;
 

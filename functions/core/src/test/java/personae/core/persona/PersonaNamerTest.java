@@ -144,6 +144,7 @@ class PersonaNamerTest {
         assertFalse(PersonaNamer.readsAsName("22423"), "a stock code");
         assertFalse(PersonaNamer.readsAsName("85123A"), "a stock code with a letter");
         assertFalse(PersonaNamer.readsAsName("other"));
+        assertFalse(PersonaNamer.readsAsName("POSTAGE"), "a charge, not a product");
         assertTrue(PersonaNamer.readsAsName("Garden"));
         assertTrue(PersonaNamer.readsAsName("WHITE HANGING HEART"));
         assertFalse(PersonaNamer.readsAsName("WHITE HANGING HEART T-LIGHT HOLDER"), "too long for a name");
