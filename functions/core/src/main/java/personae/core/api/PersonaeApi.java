@@ -221,7 +221,7 @@ public final class PersonaeApi {
         MergePatch.apply(merged, patch);
         for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",
                 "status_error", "last_updated_config_at", "last_updated_output_at", "last_read_input_at",
-                "row_count", "identified_count", "detected_columns", "updates", "population_count", "columns",
+                "row_count", "identified_count", "rows_dropped", "detected_columns", "updates", "population_count", "columns",
                 "personas", PersonaSetBuild.LAST_REBUILD, PersonaSetBuild.CLUSTER_COUNT)) {
             merged.remove(ro);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Limits;
 import personae.core.ingest.Condition;
+import personae.core.ingest.DatasetSpec;
 import personae.core.ingest.Identity;
 import personae.core.ingest.ValueFormat;
 import personae.core.resource.ResourceType;
@@ -99,9 +100,14 @@ final class Specs {
                     v.fail("/options/encrypted", "encrypted (PGP) uploads are not supported by Personae", "enum");
                 }
             }
+            boolean referenced = !DatasetSpec.referenceKeyColumns(doc).isEmpty();
             ObjectNode sets = v.object(doc, "identity_sets", "", true);
             if (sets != null) {
-                if (sets.isEmpty()) v.fail("/identity_sets", "needs at least one identity set", "minProperties");
+                if (sets.isEmpty() && !referenced) {
+                    v.fail("/identity_sets", "needs at least one identity set, or reference_key_columns naming the "
+                            + "columns that identify a person (such as a customer id) with identity_sets {}",
+                            "minProperties");
+                }
                 sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
             }
             ObjectNode streams = v.object(doc, "output_to_streams", "", false);
@@ -119,8 +125,23 @@ final class Specs {
             v.bool(doc, "preview", "", false);
             v.strings(doc, "upsert_columns", "", false, null);
             v.string(doc, "incremental_column", "", false);
-            v.strings(doc, "reference_key_columns", "", false, null);
-            v.string(doc, "reference_key_column", "", false);
+            List<String> references = v.strings(doc, "reference_key_columns", "", false, null);
+            String reference = v.string(doc, "reference_key_column", "", false);
+            if (sets != null) {
+                // a reference key column is output under its own name: it cannot also be a mapped identity key's
+                Set<String> keys = new java.util.HashSet<>();
+                sets.properties().forEach(e -> e.getValue().fieldNames().forEachRemaining(keys::add));
+                List<String> all = references == null ? List.of() : references;
+                for (int i = 0; i < all.size(); i++) {
+                    if (keys.contains(all.get(i))) v.fail("/reference_key_columns/" + i, collision(all.get(i)), "not");
+                }
+                if (reference != null && keys.contains(reference)) v.fail("/reference_key_column", collision(reference), "not");
+            }
+        }
+
+        private static String collision(String column) {
+            return "'" + Limits.excerpt(column) + "' is also an identity key this dataset maps, and both would be the "
+                    + "target's '" + Limits.excerpt(column) + "' column; rename the column in the file";
         }
 
         private void identitySet(String name, JsonNode set, Validation v) {
@@ -159,9 +180,14 @@ final class Specs {
                         v.fail(p, "must be an object with column_name (and optionally format)", "type");
                         return;
                     }
-                    v.onlyFields((ObjectNode) e.getValue(), p, List.of("column_name", "format"));
+                    v.onlyFields((ObjectNode) e.getValue(), p, List.of("column_name", "format", DatasetSpec.MULTIPLY_BY));
                     v.string(e.getValue(), "column_name", p, true);
                     String format = v.enumString(e.getValue(), "format", p, false, ValueFormat.ALL);
+                    if (v.string(e.getValue(), DatasetSpec.MULTIPLY_BY, p, false) != null && !e.getKey().equals("value")
+                            && (format == null || !format.startsWith("currency"))) {
+                        v.fail(p + "/" + DatasetSpec.MULTIPLY_BY, "multiplies a number: it applies to value or to a "
+                                + "property with a currency format only", "enum");
+                    }
                     if (e.getKey().equals("datetime") && format != null && !ValueFormat.isDate(format)) {
                         v.fail(p + "/format", "datetime needs a date format (got '" + format + "')", "enum");
                     }

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * Ingestion and identity resolution in one streaming pass over a dataset's files: rows are checked, de-duplicated,
  * resolved to people (union of the identity keys each identity set carries on a row: email, phone, name + address;
- * each set is one person) and split into stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
+ * each set is one person; a row's reference keys, such as a customer id, belong to the row's first identified person
+ * or are the person) and split into stream events and first-party traits. Rows are never held as objects: events are kept as primitive columns and
  * written grouped by person.
  */
 public final class DatasetIngestor {
@@ -38,9 +39,20 @@ public final class DatasetIngestor {
     /** A file to read: its display name (directory/file) and how to open it. */
     public record SourceFile(String name, Supplier<InputStream> open) {}
 
-    /** Counts for the dataset resource, plus the manifest written beside the data. */
+    /**
+     * Counts for the dataset resource, plus the manifest written beside the data. Every row read is kept or dropped
+     * for exactly one reason: {@code rowCount == keptRows + duplicateRows + unidentifiedRows}.
+     *
+     * @param rowCount         data rows read (duplicates included)
+     * @param duplicateRows    rows dropped as an exact repeat of an earlier row
+     * @param unidentifiedRows rows dropped because no identity set and no reference key identifies anyone on them
+     */
     public record Result(long rowCount, long duplicateRows, long unidentifiedRows, DatasetManifest manifest,
-                         List<DetectedColumn> detectedColumns) {}
+                         List<DetectedColumn> detectedColumns) {
+        public long keptRows() {
+            return rowCount - duplicateRows - unidentifiedRows;
+        }
+    }
 
     /** DatasetColumn: a header column with its inferred type and fill rate. */
     public record DetectedColumn(String name, String dataType, boolean nullable, double fillRate) {}
@@ -61,6 +73,8 @@ public final class DatasetIngestor {
     private final Map<String, Long> addressKeys = new HashMap<>();
     private final long[] rowKeys = new long[4];
     private final List<String> identityColumns;
+    private final List<String> referenceKeys;
+    private final int[] referenceField; // per reference key column, its index in identityColumns
     private final LongHashSet seenRows = new LongHashSet();
 
     // per stream and trait, one entry per kept row
@@ -69,7 +83,8 @@ public final class DatasetIngestor {
 
     // detected columns
     private final Map<String, ColumnStats> columnStats = new LinkedHashMap<>();
-    private long rows;
+    private long read;
+    private long rows; // distinct rows
     private long duplicates;
     private long unidentified;
 
@@ -83,6 +98,12 @@ public final class DatasetIngestor {
         List<String> mapped = new ArrayList<>();
         for (String f : Identity.FIELDS) {
             if (spec.identitySets().stream().anyMatch(s -> s.columns().containsKey(f))) mapped.add(f);
+        }
+        this.referenceKeys = spec.referenceKeyColumns();
+        this.referenceField = new int[referenceKeys.size()];
+        for (int i = 0; i < referenceKeys.size(); i++) {
+            if (!mapped.contains(referenceKeys.get(i))) mapped.add(referenceKeys.get(i));
+            referenceField[i] = mapped.indexOf(referenceKeys.get(i));
         }
         this.identityColumns = List.copyOf(mapped);
         for (StreamSpec s : spec.streams()) streams.add(new StreamColumns(s));
@@ -104,7 +125,7 @@ public final class DatasetIngestor {
         List<DetectedColumn> detected = new ArrayList<>();
         // fill rates over the rows observed: duplicates are skipped before any cell is observed
         columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
-        return new Result(rows, duplicates, unidentified, manifest, detected);
+        return new Result(read, duplicates, unidentified, manifest, detected);
     }
 
     private void readFile(SourceFile file) {
@@ -144,6 +165,7 @@ public final class DatasetIngestor {
 
     private void accept(String file, CsvFiles.Row row) {
         String[] v = row.values();
+        read++;
         if (!seenRows.add(hash(v))) {
             duplicates++;
             return;
@@ -176,7 +198,8 @@ public final class DatasetIngestor {
      * Resolves the people a row names: each identity set groups one person's PII (a {@code buyer} and a
      * {@code recipient} on one row are two people), so keys are unioned within a set, never across sets; a key seen
      * again (in any row or set) is the same person. Returns the node of the first set (in the dataset's order) that
-     * identifies someone on the row (that person owns the row's events and traits), or -1 when none does.
+     * identifies someone on the row (that person owns the row's events and traits), or -1 when none does. The row's
+     * reference keys are that person's too; on a row no set identifies, they are the person.
      */
     private int resolve(String[] v) {
         int rowNode = -1;
@@ -199,6 +222,23 @@ public final class DatasetIngestor {
                 else union(first, node);
             }
             if (rowNode < 0) rowNode = first;
+        }
+        for (int r = 0; r < referenceKeys.size(); r++) {
+            String value = cell(v, referenceKeys.get(r));
+            if (value == null || value.isEmpty()) continue;
+            long key = Identity.referenceKey(referenceKeys.get(r), value);
+            int node = nodeOfKey.get(key);
+            if (node == LongIntHashMap.ABSENT) {
+                node = parent.size();
+                parent.add(node);
+                keyOfNode.add(key);
+                String[] fields = new String[identityColumns.size()];
+                fields[referenceField[r]] = value;
+                identityOfNode.add(pack(fields));
+                nodeOfKey.put(key, node);
+            }
+            if (rowNode < 0) rowNode = node;
+            else union(rowNode, node);
         }
         return rowNode;
     }
@@ -351,9 +391,28 @@ public final class DatasetIngestor {
     private void writePeople(int[] personOfNode, int people) {
         int fields = identityColumns.size();
         String[] identity = new String[people]; // packed, unpacked one person at a time when written
+        // a person's value of a reference key column: the one with the smallest key, whatever the order of rows
+        String[][] reference = new String[referenceKeys.size()][];
+        long[][] referenceKey = new long[referenceKeys.size()][];
+        for (int r = 0; r < reference.length; r++) {
+            reference[r] = new String[people];
+            referenceKey[r] = new long[people];
+        }
         for (int node = 0; node < personOfNode.length; node++) {
             int p = personOfNode[node];
             String more = identityOfNode.get(node);
+            long key = keyOfNode.get(node);
+            if (key >>> 62 == 3) { // a reference key's node carries that key's value only
+                String[] fieldsOfNode = unpack(more, fields);
+                for (int r = 0; r < reference.length; r++) {
+                    String value = fieldsOfNode[referenceField[r]];
+                    if (value != null && (reference[r][p] == null || Long.compareUnsigned(key, referenceKey[r][p]) < 0)) {
+                        reference[r][p] = value;
+                        referenceKey[r][p] = key;
+                    }
+                }
+                continue;
+            }
             if (identity[p] == null) {
                 identity[p] = more;
                 continue;
@@ -377,7 +436,11 @@ public final class DatasetIngestor {
         try (CSVPrinter out = printer("people.csv", header)) {
             for (int p = 0; p < people; p++) {
                 out.print(p);
-                for (String s : unpack(identity[p], fields)) out.print(s == null ? "" : s);
+                String[] values = identity[p] == null ? new String[fields] : unpack(identity[p], fields);
+                for (int r = 0; r < reference.length; r++) {
+                    if (reference[r][p] != null) values[referenceField[r]] = reference[r][p];
+                }
+                for (String s : values) out.print(s == null ? "" : s);
                 out.println();
             }
         } catch (IOException e) {
@@ -464,16 +527,12 @@ public final class DatasetIngestor {
                 Property p = others.get(i);
                 String raw = cell(v, p.column());
                 if (columns.get(i) instanceof GrowableDoubles d) {
-                    if (raw.isEmpty()) {
-                        d.add(Double.NaN);
-                    } else {
-                        try {
-                            d.add(ValueFormat.number(raw, p.format()));
-                        } catch (ValueFormat.FormatException e) {
-                            throw new CsvProblem(file, row.line(), p.column(), e.getMessage()
-                                    + " (output_to_streams/" + spec.name() + "/data_map/" + p.name() + ")");
-                        }
+                    double x = number(file, row, p, p.column(), raw, p.format());
+                    if (p.multiplyBy() != null) {
+                        // a plain number (a quantity: the format is the first column's); either empty = no value
+                        x *= number(file, row, p, p.multiplyBy(), cell(v, p.multiplyBy()), null);
                     }
+                    d.add(x);
                 } else {
                     List<String> values = raw.isEmpty() ? List.of() : ValueFormat.list(raw, p.format());
                     ((GrowableInts) columns.get(i)).add(values.isEmpty() ? -1 : dictionaries.get(i).code(values.get(0)));
@@ -481,6 +540,17 @@ public final class DatasetIngestor {
             }
             node.add(rowNode);
             time.add(t);
+        }
+
+        /** A numeric cell, NaN when empty; a cell that is not a number fails the build naming file, line and column. */
+        private double number(String file, CsvFiles.Row row, Property p, String column, String raw, String format) {
+            if (raw.isEmpty()) return Double.NaN;
+            try {
+                return ValueFormat.number(raw, format);
+            } catch (ValueFormat.FormatException e) {
+                throw new CsvProblem(file, row.line(), column, e.getMessage() + " (output_to_streams/" + spec.name()
+                        + "/data_map/" + p.name() + (column.equals(p.column()) ? "" : "/" + DatasetSpec.MULTIPLY_BY) + ")");
+            }
         }
 
         /**

@@ -8,7 +8,8 @@ import java.util.Map;
  * instead of rescanning files.
  *
  * @param people           identified people (person ids are 0..people-1, dataset-scoped)
- * @param identityColumns  the IdentitySet keys the dataset maps, in output order (columns of people.csv after person_id)
+ * @param identityColumns  the IdentitySet keys the dataset maps, in output order, then its reference key columns
+ *                         (named as in the file): the columns of people.csv after person_id
  * @param streams          per stream name, what its events file holds
  * @param traits           the output_to_traits names (columns of first_party_traits.csv after person_id)
  */

@@ -15,7 +15,8 @@ import java.util.Map;
  * identify a person, which become stream events and which become traits.
  */
 public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
-                          List<IdentitySet> identitySets, List<StreamSpec> streams, List<TraitSpec> traits) {
+                          List<IdentitySet> identitySets, List<String> referenceKeyColumns, List<StreamSpec> streams,
+                          List<TraitSpec> traits) {
 
     /** The streams a dataset outputs to: the keys of {@code output_to_streams}; cohorts read them. */
     public static final Reference STREAMS = Reference.writesNamedBy("/output_to_streams", ResourceType.STREAMS);
@@ -32,8 +33,11 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
         }
     }
 
-    /** A DataMap entry: stream property name, source column (or literal date for static_date_iso8601), format. */
-    public record Property(String name, String column, String format) {}
+    /**
+     * A DataMap entry: stream property name, source column (or literal date for static_date_iso8601), format, and
+     * (Personae's extension, numeric properties only) a second column the number is multiplied by, or null.
+     */
+    public record Property(String name, String column, String format, String multiplyBy) {}
 
     /** An output_to_traits entry. */
     public record TraitSpec(String name, String column, String format, Map<String, String> transformationTable) {}
@@ -59,7 +63,8 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
         doc.path("output_to_streams").properties().forEach(e -> {
             List<Property> props = new ArrayList<>();
             e.getValue().path("data_map").properties().forEach(p -> props.add(new Property(p.getKey(),
-                    p.getValue().path("column_name").asText(), textOrNull(p.getValue(), "format"))));
+                    p.getValue().path("column_name").asText(), textOrNull(p.getValue(), "format"),
+                    textOrNull(p.getValue(), MULTIPLY_BY))));
             streams.add(new StreamSpec(e.getKey(), props,
                     Condition.listFromJson(e.getValue().get("conditions"), "column_name")));
         });
@@ -73,7 +78,25 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
         });
         return new DatasetSpec(doc.path("id").asText(), options.path("upload_directory").asText(),
                 delimiter.isEmpty() ? CsvFiles.SNIFF : delimiter.charAt(0), textOrNull(options, "header_row"),
-                options.path("replace_all_with_latest_file").asBoolean(false), sets, streams, traits);
+                options.path("replace_all_with_latest_file").asBoolean(false), sets, referenceKeyColumns(doc),
+                streams, traits);
+    }
+
+    /** The DataMap field of Personae's extension: the column a numeric property's value is multiplied by. */
+    public static final String MULTIPLY_BY = "multiply_by_column";
+
+    /**
+     * {@code reference_key_columns}, or the deprecated single {@code reference_key_column} (both, when both are given:
+     * the list first), without repeats.
+     */
+    public static List<String> referenceKeyColumns(JsonNode doc) {
+        java.util.LinkedHashSet<String> cols = new java.util.LinkedHashSet<>();
+        doc.path("reference_key_columns").forEach(c -> {
+            if (c.isTextual() && !c.asText().isBlank()) cols.add(c.asText());
+        });
+        JsonNode one = doc.get("reference_key_column");
+        if (one != null && one.isTextual() && !one.asText().isBlank()) cols.add(one.asText());
+        return List.copyOf(cols);
     }
 
     private static String textOrNull(JsonNode n, String f) {
@@ -91,10 +114,17 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
                 }
             });
         }
+        for (int i = 0; i < referenceKeyColumns.size(); i++) {
+            out.putIfAbsent(referenceKeyColumns.get(i), "/reference_key_columns/" + i);
+        }
         for (StreamSpec st : streams) {
             for (Property p : st.properties()) {
                 if (!"static_date_iso8601".equals(p.format())) {
                     out.putIfAbsent(p.column(), "/output_to_streams/" + st.name() + "/data_map/" + p.name() + "/column_name");
+                }
+                if (p.multiplyBy() != null) {
+                    out.putIfAbsent(p.multiplyBy(), "/output_to_streams/" + st.name() + "/data_map/" + p.name() + "/"
+                            + MULTIPLY_BY);
                 }
             }
             for (int i = 0; i < st.conditions().size(); i++) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *   <li>email: lower-cased, trimmed, plus-address removed, SHA-256 (the same key as a mapped {@code email_hash});</li>
  *   <li>phone: E.164 (US numbers by default);</li>
  *   <li>name + address: first and last name, street and 5-digit postcode, case and spacing folded and common street
- *       suffixes abbreviated.</li>
+ *       suffixes abbreviated;</li>
+ *   <li>a reference key ({@code reference_key_columns}, such as a customer id): the same value in the same column.</li>
  * </ul>
  */
 public final class Identity {
@@ -110,7 +111,7 @@ public final class Identity {
     // ---------------------------------------------------------------- 64-bit identity keys
     //
     // Identity resolution keys its nodes by 64-bit numbers, not strings: the top 2 bits say the type (email, phone,
-    // name + address), the other 62 are the value or a hash of it. Two different values of one type share a key
+    // name + address, reference key), the other 62 are the value or a hash of it. Two different values of one type share a key
     // with probability about n^2 / 2^63 over n distinct values (n^2 / 2^65 would be the full 64 bits): 1e-7 at a
     // million emails, 1e-5 at ten million. A collision merges two people, which name + address matching risks far
     // more often; phones are exact (E.164 digits fit in 50 bits).
@@ -119,6 +120,7 @@ public final class Identity {
     private static final long EMAIL = 0;
     private static final long PHONE = 1L << 62;
     private static final long ADDRESS = 2L << 62;
+    private static final long REFERENCE = 3L << 62;
 
     /**
      * The key of a normalized email: the first 16 hex digits of its SHA-256 (the {@code email_hash}), so that
@@ -154,6 +156,16 @@ public final class Identity {
     /** The key of a normalized name + address string. */
     public static long addressKey(String normalized) {
         return hash64(normalized) & VALUE_BITS | ADDRESS;
+    }
+
+    /**
+     * The key of a reference key cell ({@code reference_key_columns}, a customer id): the column and the trimmed value,
+     * exactly (case matters), so the same id in two different key columns is two keys. Never -1 (which ingestion uses
+     * for "no key").
+     */
+    public static long referenceKey(String column, String value) {
+        long k = hash64(column + '\u0000' + value) & VALUE_BITS | REFERENCE;
+        return k == -1L ? -2L : k;
     }
 
     /**

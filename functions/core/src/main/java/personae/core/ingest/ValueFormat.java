@@ -64,6 +64,8 @@ public final class ValueFormat {
     private static long iso(String s) {
         if (s.length() <= 10) return LocalDate.parse(s).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         String t = s.replace(' ', 'T');
+        // no offset (the usual "2011-12-09 12:50"): a local time read as UTC, without trying the zoned forms first
+        if (!hasOffset(t)) return LocalDateTime.parse(t).toEpochSecond(ZoneOffset.UTC);
         try {
             return OffsetDateTime.parse(t).toEpochSecond();
         } catch (DateTimeParseException e) {
@@ -73,6 +75,11 @@ public final class ValueFormat {
                 return LocalDateTime.parse(t).toEpochSecond(ZoneOffset.UTC);
             }
         }
+    }
+
+    private static boolean hasOffset(String t) {
+        char last = t.charAt(t.length() - 1);
+        return last == 'Z' || last == 'z' || t.indexOf('+', 10) > 0 || t.indexOf('-', 10) > 0;
     }
 
     /** A date pattern; {@code yy} is a two-digit year in 2000..2099. */

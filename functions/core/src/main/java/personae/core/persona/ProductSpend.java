@@ -12,21 +12,20 @@ import java.util.Map;
 
 /**
  * What each persona spent on each product, read from a stream's events: the real mix, over every product (not only
- * the few with a share trait) and without any smoothing. Spend is the sum of the positive {@code value}s of a
- * persona's events per product (a return lowers revenue, it is not spend on a product); when the stream has no
- * {@code value}, each event counts 1, so the mix is one of purchases instead. One pass over the events file, one
- * {@code double[k]} per product; a function of the events of the people it is given, so it can be summed over shards.
+ * the few with a share trait) and without any smoothing. A persona's spend on a product is the sum of its events'
+ * {@code value}s for it, net of returns (a bought and refunded item is no spend), and counts only when positive; when
+ * the stream has no {@code value}, each event counts 1, so the mix is one of purchases instead. One pass over the
+ * events file, one {@code double[k]} per product; a function of the events of the people it is given, so it can be
+ * summed over shards.
  */
 public final class ProductSpend {
 
     private final int k;
     private final Map<String, double[]> byProduct = new HashMap<>();
-    private final double[] total;
     private boolean valued;
 
     public ProductSpend(int k) {
         this.k = k;
-        this.total = new double[k];
     }
 
     /**
@@ -49,11 +48,10 @@ public final class ProductSpend {
                 if (valueCol < 0) spend = 1;
                 else if (r.get(valueCol).isEmpty()) continue;
                 else spend = Double.parseDouble(r.get(valueCol));
-                if (!(spend > 0)) continue;
+                if (!Double.isFinite(spend)) continue;
                 String product = r.get(productCol);
                 if (product.isEmpty()) continue;
                 byProduct.computeIfAbsent(product, x -> new double[k])[persona] += spend;
-                total[persona] += spend;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -65,13 +63,15 @@ public final class ProductSpend {
         return valued;
     }
 
-    /** Products with each persona's spend on them. */
+    /** Products with each persona's net spend on them (may be negative: more returned than bought). */
     public Map<String, double[]> byProduct() {
         return byProduct;
     }
 
-    /** A persona's spend on every product together. */
+    /** A persona's spend on every product together: the sum of its positive net spends. */
     public double total(int persona) {
-        return total[persona];
+        double t = 0;
+        for (double[] s : byProduct.values()) if (s[persona] > 0) t += s[persona];
+        return t;
     }
 }

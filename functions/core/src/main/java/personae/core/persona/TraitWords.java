@@ -30,14 +30,15 @@ public final class TraitWords {
      * The persona's value against the cohort's, in words, e.g. {@code "last order 12 days ago vs 4 months ago for the
      * cohort"}.
      *
-     * @param repeatInterval persona's and cohort's days between orders among repeat buyers, or {@code null}: used for
-     *                       {@link Feature.Kind#FREQUENCY} when both are known
+     * @param repeatInterval persona's and cohort's days between orders among repeat buyers, or {@code null}: for
+     *                       {@link Feature.Kind#FREQUENCY}, said instead of the counts when both are known and differ
      */
     public static String compare(Feature f, double persona, double cohort, double[] repeatInterval) {
         String event = singular(f.label());
         return switch (f.kind()) {
             case RECENCY_DAYS -> "last " + event + " " + duration(persona) + " ago vs " + duration(cohort) + " ago for the cohort";
             case FREQUENCY -> repeatInterval != null && persona >= 1.5 && cohort >= 1.5
+                    && differ(repeatInterval[0], repeatInterval[1])
                     ? f.label() + " every " + duration(repeatInterval[0]) + " vs every " + duration(repeatInterval[1])
                     + " for the cohort"
                     : number(persona) + " " + f.label() + " per person vs " + number(cohort) + " for the cohort";
@@ -52,6 +53,11 @@ public final class TraitWords {
             case CATEGORY -> readable(f.trait()) + " is " + f.label() + " for " + percent(persona) + " vs " + percent(cohort)
                     + " for the cohort";
         };
+    }
+
+    /** Whether two spans read differently enough to compare them (a quarter apart, and not the same words). */
+    private static boolean differ(double a, double b) {
+        return Math.max(a, b) >= 1.25 * Math.min(a, b) && !duration(a).equals(duration(b));
     }
 
     /** A span of days as a marketer says it: "5 days", "3 weeks", "4 months", "2 years". */

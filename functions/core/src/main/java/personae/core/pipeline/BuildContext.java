@@ -93,13 +93,18 @@ final class BuildContext {
         return java.util.Optional.of(blobs.open(folder + Keys.streamEvents(stream)));
     }
 
-    /** The identity columns the datasets' people have, in the reference's order. */
+    /**
+     * The identity columns the datasets' people have: the IdentitySet keys in the reference's order, then the datasets'
+     * reference key columns (named as in the dataset) in the order the datasets list them.
+     */
     List<String> identityColumns(String account, Iterable<String> datasetIds) {
         LinkedHashSet<String> cols = new LinkedHashSet<>();
         for (String ds : datasetIds) {
             cols.addAll(readJson(datasetFolder(account, ds) + Keys.MANIFEST, DatasetManifest.class).identityColumns());
         }
-        return Identity.FIELDS.stream().filter(cols::contains).toList();
+        List<String> out = new java.util.ArrayList<>(Identity.FIELDS.stream().filter(cols::contains).toList());
+        cols.stream().filter(c -> !Identity.FIELDS.contains(c)).forEach(out::add);
+        return out;
     }
 
     void writeJson(String key, Object value) {

@@ -33,6 +33,9 @@ final class DatasetBuild implements Lifecycle.Hooks {
     static final String OUTPUT = "output";
     static final String PREVIOUS = "previous_output";
 
+    /** The dataset's read-only count of dropped rows per reason (Personae's extension). */
+    static final String ROWS_DROPPED = "rows_dropped";
+
     private final BuildContext ctx;
 
     DatasetBuild(BuildContext ctx) {
@@ -70,6 +73,9 @@ final class DatasetBuild implements Lifecycle.Hooks {
             ObjectNode d = s.doc();
             d.put("row_count", result.rowCount());
             d.put("identified_count", result.manifest().people());
+            // Personae's extension: every row read and not kept, under the one reason it was dropped
+            d.putObject(ROWS_DROPPED).put("duplicate", result.duplicateRows())
+                    .put("no_identity", result.unidentifiedRows());
             ArrayNode cols = d.putArray("detected_columns");
             for (var c : result.detectedColumns()) {
                 ObjectNode o = cols.addObject();
@@ -81,19 +87,30 @@ final class DatasetBuild implements Lifecycle.Hooks {
             ArrayNode updates = d.has("updates") && d.get("updates").isArray() ? (ArrayNode) d.get("updates") : d.putArray("updates");
             ObjectNode u = updates.addObject();
             u.put("datetime", ctx.resources.now());
-            u.put("rows_added", result.rowCount());
+            u.put("rows_added", result.rowCount() - result.duplicateRows());
             while (updates.size() > 50) updates.remove(0);
         });
     }
 
     /** A dataset whose rows identify nobody is a mapping to fix, not a ready dataset of 0 people. */
-    private static Problem nobodyIdentified(DatasetSpec spec, DatasetIngestor.Result result) {
+    static Problem nobodyIdentified(DatasetSpec spec, DatasetIngestor.Result result) {
         List<String> sets = spec.identitySets().stream().map(s -> "'" + s.name() + "' (" + s.columns().entrySet()
                 .stream().map(e -> e.getKey() + ": " + String.join(" + ", e.getValue()))
                 .collect(java.util.stream.Collectors.joining(", ")) + ")").toList();
-        return Problem.invalid("none of the " + result.rowCount() + " rows identifies a person with identity_sets "
-                + String.join(", ", sets) + ": those columns hold no valid email, phone, or name with street and "
-                + "postcode; map the columns that do (a customer id is not an email)");
+        String rows = "none of the " + result.rowCount() + " rows identifies a person";
+        List<String> emails = spec.identitySets().stream().flatMap(s -> s.columns().getOrDefault("email", List.of())
+                .stream()).distinct().toList();
+        String using = sets.isEmpty() ? "" : " with identity_sets " + String.join(", ", sets);
+        if (!spec.referenceKeyColumns().isEmpty()) {
+            using += (sets.isEmpty() ? " with" : " or") + " reference_key_columns " + String.join(", ",
+                    spec.referenceKeyColumns()) + " (every one of them is empty on every row)";
+        }
+        String fix = emails.isEmpty()
+                ? ": those columns hold no valid email, phone, or name with street and postcode; map the columns that do"
+                : ": the email column" + (emails.size() == 1 ? " '" + emails.get(0) + "' holds" : "s " + String.join(", ",
+                        emails) + " hold") + " no email addresses (and no other mapped column identifies anyone)";
+        return Problem.invalid(rows + using + fix + "; a customer id or other account number is not an email or "
+                + "phone: list its column in reference_key_columns (identity_sets may then be {})");
     }
 
     /** Trait enrichment: behavioural traits per person from the dataset's events, plus first-party traits. */

@@ -142,6 +142,33 @@ class PersonaeApiTest {
         assertEquals(0, metadata.count(ACCOUNT, "datasets"));
     }
 
+    @Test
+    void aDatasetIdentifiedByReferenceKeysAloneNeedsNoIdentitySet() {
+        String byId = DATASET.replace("{\"customer\": {\"email\": \"email\"}}", "{}");
+        Answer a = call("POST", "/v1/datasets", byId).expect(400);
+        assertEquals(List.of("/identity_sets"), paths(a));
+        assertTrue(a.body().contains("reference_key_columns"), "the error says how to identify people by id: " + a.body());
+        call("POST", "/v1/datasets", byId.replace("\"identity_sets\": {}",
+                "\"identity_sets\": {}, \"reference_key_columns\": [\"customer_id\"]")).expect(201);
+        call("POST", "/v1/datasets", byId.replace("\"identity_sets\": {}",
+                "\"identity_sets\": {}, \"reference_key_column\": \"customer_id\"")).expect(201);
+        a = call("POST", "/v1/datasets", DATASET.replace("\"identity_sets\"",
+                "\"reference_key_columns\": [\"id\", \"email\"], \"identity_sets\"")).expect(400);
+        assertEquals(List.of("/reference_key_columns/1"), paths(a), "a key column cannot also be a mapped identity key");
+    }
+
+    @Test
+    void aValueMayBeMultipliedByASecondColumnAndOnlyANumberMay() {
+        call("POST", "/v1/datasets", DATASET.replace("\"format\": \"currency_dollars\"",
+                "\"format\": \"currency_dollars\", \"multiply_by_column\": \"quantity\"")).expect(201);
+        Answer a = call("POST", "/v1/datasets", DATASET.replace("\"format\": \"yyyy_mm_dd_dash\"",
+                "\"format\": \"yyyy_mm_dd_dash\", \"multiply_by_column\": \"quantity\"")).expect(400);
+        assertEquals(List.of("/output_to_streams/orders/data_map/datetime/multiply_by_column"), paths(a));
+        a = call("POST", "/v1/datasets", DATASET.replace("\"format\": \"currency_dollars\"",
+                "\"format\": \"currency_dollars\", \"multiply_by_column\": 2")).expect(400);
+        assertEquals(List.of("/output_to_streams/orders/data_map/value/multiply_by_column"), paths(a));
+    }
+
     // ---------------------------------------------------------------- resources
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -119,9 +120,10 @@ class DatasetIngestorTest {
     void resolvesIdentitiesCountsAndWritesGroupedEvents() {
         Outputs out = new Outputs();
         DatasetIngestor.Result r = ingest(SPEC, out, CSV);
-        assertEquals(12, r.rowCount(), "13 data rows, one duplicate");
-        assertEquals(1, r.duplicateRows());
-        assertEquals(1, r.unidentifiedRows());
+        assertEquals(13, r.rowCount(), "13 data rows read");
+        assertEquals(1, r.duplicateRows(), "line 12 repeats line 2");
+        assertEquals(1, r.unidentifiedRows(), "line 13 names nobody");
+        assertEquals(11, r.keptRows(), "every row read is kept or dropped for one reason");
         DatasetManifest m = r.manifest();
         assertEquals(5, m.people(), "Ann, Bob, Cara, Dan, Eve");
         assertEquals(List.of("email", "person_first_name", "person_last_name", "house_number_and_street", "postcode", "phone"),
@@ -327,5 +329,85 @@ class DatasetIngestorTest {
         assertEquals(8.0 / 12, byName.get("tier").fillRate(), 1e-9);
         assertTrue(byName.get("phone").nullable());
         assertEquals("string", byName.get("zip").dataType(), "leading zeros: not a number");
+    }
+
+    static final String ORDER_LINES = """
+            {"id": "lines", "options": {"type": "hosted_csv", "upload_directory": "lines"},
+             "identity_sets": {}, "reference_key_columns": ["CustomerID"],
+             "output_to_streams": {"orders": {"data_map": {
+                 "datetime": {"column_name": "InvoiceDate"},
+                 "value": {"column_name": "UnitPrice", "multiply_by_column": "Quantity"},
+                 "product": {"column_name": "Description"}}}}}""";
+
+    static final String LINES = "InvoiceDate,Description,Quantity,UnitPrice,CustomerID\n"
+            + "2011-01-01 10:00,mug,2,1.25,17850\n"        // 2
+            + "2011-01-01 10:00,lamp,1,10,17850\n"         // 3
+            + "2011-01-01 10:00,lamp,1,10,17850\n"         // 4 duplicate of 3
+            + "2011-01-02 09:30,mug,6,1.25,\n"             // 5 no customer id
+            + "2011-01-03 12:00,mug,-2,1.25,13047\n"       // 6 a return
+            + "2011-01-04 08:00,plate,3,,13047\n"          // 7 no price: no value
+            + "2011-01-05 08:00,plate,4,2.5, 17850 \n";    // 8 the same id, spaced
+
+    @Test
+    void referenceKeysIdentifyPeopleWithoutPiiAndAValueCanBeAProductOfTwoColumns() {
+        Outputs out = new Outputs();
+        DatasetIngestor.Result r = ingest(ORDER_LINES, out, LINES);
+        assertEquals(7, r.rowCount(), "rows read");
+        assertEquals(1, r.duplicateRows(), "line 4 repeats line 3");
+        assertEquals(1, r.unidentifiedRows(), "line 5 has no customer id");
+        assertEquals(5, r.keptRows());
+        assertEquals(r.rowCount(), r.keptRows() + r.duplicateRows() + r.unidentifiedRows(),
+                "every row read is kept or dropped for exactly one reason");
+        assertEquals(2, r.manifest().people(), "two customer ids, two people");
+        assertEquals(List.of("CustomerID"), r.manifest().identityColumns(), "the key is kept under its column's name");
+        List<String> ids = out.records("people.csv").stream().map(p -> p.get("CustomerID")).sorted().toList();
+        assertEquals(List.of("13047", "17850"), ids);
+        Map<String, String> idOfPerson = new java.util.HashMap<>();
+        out.records("people.csv").forEach(p -> idOfPerson.put(p.get("person_id"), p.get("CustomerID")));
+        List<String> events = out.records("streams/orders.csv").stream()
+                .map(e -> idOfPerson.get(e.get("person_id")) + " " + e.get("product") + " " + e.get("value")).sorted().toList();
+        assertEquals(List.of("13047 mug -2.5", "13047 plate ", "17850 lamp 10", "17850 mug 2.5", "17850 plate 10"), events,
+                "value = UnitPrice x Quantity, empty when either is");
+    }
+
+    @Test
+    void aReferenceKeyJoinsTheRowsOfOnePersonWhateverTheEmailAndTheOrderOfRows() {
+        String spec = """
+                {"id": "r", "options": {"type": "hosted_csv", "upload_directory": "r"},
+                 "identity_sets": {"customer": {"email": "email"}}, "reference_key_column": "account",
+                 "output_to_streams": {"orders": {"data_map": {"value": {"column_name": "total"}}}}}""";
+        String header = "email,account,total\n";
+        List<String> rows = List.of("a@x.com,A1,1\n", "b@x.com,A1,2\n", "c@x.com,,3\n", "c@x.com,C9,4\n",
+                "d@x.com,D4,5\n", ",D5,6\n", "d@x.com,D5,7\n");
+        Outputs out = new Outputs();
+        DatasetIngestor.Result r = ingest(spec, out, header + String.join("", rows));
+        assertEquals(3, r.manifest().people(), "a and b share A1; c; d carries D4 and D5");
+        assertEquals(List.of("email", "account"), r.manifest().identityColumns());
+        Map<String, String> accountOfEmail = new TreeMap<>();
+        out.records("people.csv").forEach(p -> accountOfEmail.put(p.get("email"), p.get("account")));
+        assertEquals(Map.of("a@x.com", "A1", "c@x.com", "C9", "d@x.com", accountOfEmail.get("d@x.com")), accountOfEmail);
+        assertTrue(Set.of("D4", "D5").contains(accountOfEmail.get("d@x.com")), accountOfEmail.toString());
+
+        List<String> reversed = new java.util.ArrayList<>(rows);
+        java.util.Collections.reverse(reversed);
+        Outputs again = new Outputs();
+        ingest(spec, again, header + String.join("", reversed.subList(0, 3)), header + String.join("", reversed.subList(3, 7)));
+        assertEquals(out.records("people.csv").stream().map(p -> p.get("person_id") + " " + p.get("account")).toList(),
+                again.records("people.csv").stream().map(p -> p.get("person_id") + " " + p.get("account")).toList(),
+                "people are numbered, and keep their reference key value, whatever the order of rows and files");
+        assertEquals(out.text("streams/orders.csv"), again.text("streams/orders.csv"));
+    }
+
+    @Test
+    void anUnreadableMultiplierNamesLineColumnAndField() {
+        String csv = LINES + "2011-01-06 08:00,plate,three,2.5,17850\n";
+        CsvProblem p = assertThrows(CsvProblem.class, () -> ingest(ORDER_LINES, new Outputs(), csv));
+        assertEquals(9, p.line());
+        assertEquals("Quantity", p.column());
+        assertTrue(p.getMessage().contains("output_to_streams/orders/data_map/value/multiply_by_column"), p.getMessage());
+        String noQuantity = LINES.replace("Quantity", "Qty");
+        p = assertThrows(CsvProblem.class, () -> ingest(ORDER_LINES, new Outputs(), noQuantity));
+        assertEquals("Quantity", p.column());
+        assertTrue(p.getMessage().contains("/output_to_streams/orders/data_map/value/multiply_by_column"), p.getMessage());
     }
 }

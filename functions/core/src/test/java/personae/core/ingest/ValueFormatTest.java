@@ -56,6 +56,8 @@ class ValueFormatTest {
         assertEquals(at("2024-03-05T22:45:10Z"), ValueFormat.epochSeconds("2024-03-05T17:45:10-05:00", null));
         assertEquals(at("2024-03-05T17:45:10Z"), ValueFormat.epochSeconds("2024-03-05 17:45:10", "date_iso8601"),
                 "no offset: UTC; a space may separate date and time");
+        assertEquals(at("2011-12-09T12:50:00Z"), ValueFormat.epochSeconds("2011-12-09 12:50", "date_iso8601"),
+                "minutes without seconds (Online Retail's InvoiceDate)");
     }
 
     @Test

@@ -127,6 +127,9 @@ class DatasetBuildFoldersTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(personae.core.Problem.class, () -> steps.ingestDataset(request()));
         assertTrue(e.getMessage().contains("identity_sets 'c' (email: email)") && e.getMessage().contains("2 rows"),
                 "the error names the identity set, its mapping and the rows read: " + e.getMessage());
+        assertTrue(e.getMessage().contains("the email column 'email' holds no email addresses")
+                        && e.getMessage().contains("list its column in reference_key_columns"),
+                "the error says which column holds no emails and how to map an id instead: " + e.getMessage());
         steps.markError(request(), e.getMessage());
         assertNull(internal("building"), "the failed build's folder is discarded");
         assertEquals(Status.ERROR, resources.require(ACCOUNT, ResourceType.DATASETS, dataset).status());
