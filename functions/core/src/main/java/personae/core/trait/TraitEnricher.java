@@ -26,7 +26,8 @@ import java.util.function.Function;
  * average value when {@code value} is mapped, product mix when {@code product} is mapped), plus the first-party traits
  * of {@code output_to_traits} (numbers as they are; a text trait with a bounded set of values also as one 0/1 feature
  * per value, see {@link #categories}). Recency is measured against the dataset's latest event, so a rebuild of the
- * same data gives the same traits. An order is a person's events at one datetime; the total is net of returns (orders
+ * same data gives the same traits. An order is a person's events with one {@code order_id} property, or else at one
+ * datetime; the total is net of returns (orders
  * of non-positive value), the average is over purchases only.
  */
 public final class TraitEnricher {
@@ -36,6 +37,8 @@ public final class TraitEnricher {
     private static final double DAY = 86_400.0;
     /** Pseudo-events of the overall product mix added to each person's product shares. */
     public static final double SHARE_PRIOR_EVENTS = 2.0;
+    /** A stream property naming the order an event belongs to (e.g. an invoice number): its events are one order. */
+    public static final String ORDER_ID = "order_id";
     /** A text trait with more distinct values than this is free text, not a category. */
     public static final int MAX_CATEGORY_VALUES = 20;
     /** Values of a category trait held by fewer than this share of the people with a value get no feature. */
@@ -71,41 +74,46 @@ public final class TraitEnricher {
         return new TraitColumns(features, columns);
     }
 
-    /** The order being read: one person's consecutive events at one datetime (an undated event is an order). */
-    private static final class Order {
+    /**
+     * One person's orders as their events are read: events sharing an {@value #ORDER_ID} (when the stream maps that
+     * property) or else a datetime are one order, its value their sum; an event with neither is an order on its own.
+     */
+    private static final class Orders {
         int person = -1;
-        String time;
-        double value;
-        boolean valued;
+        private final Map<String, double[]> open = new HashMap<>(); // key -> {value, valued (0/1)}
+        private int alone;
 
-        boolean continues(int p, String t) {
-            return p == person && !t.isEmpty() && t.equals(time);
-        }
-
-        void start(int p, String t) {
-            person = p;
-            time = t;
-            value = 0;
-            valued = false;
-        }
-
-        void add(double v) {
-            value += v;
-            valued = true;
+        void add(int p, String orderId, String time, String value, double[] frequency, double[] orders,
+                 double[] purchased) {
+            if (p != person) {
+                close(frequency, orders, purchased);
+                person = p;
+            }
+            String key = !orderId.isEmpty() ? "o" + orderId : !time.isEmpty() ? "t" + time : "u" + alone++;
+            double[] order = open.computeIfAbsent(key, k -> new double[2]);
+            if (!value.isEmpty()) {
+                order[0] += Double.parseDouble(value);
+                order[1] = 1;
+            }
         }
 
         /**
-         * A purchase counts toward frequency (and, with a value, toward the average order value); a return does not,
-         * and only lowers the total.
+         * A purchase counts toward frequency (and, with a value, toward the average order value); a return (an order
+         * of non-positive value) does not, and only lowers the total.
          */
         void close(double[] frequency, double[] orders, double[] purchased) {
             if (person < 0) return;
-            boolean purchase = !valued || value > 0;
-            if (purchase) frequency[person]++;
-            if (purchase && valued && orders != null) {
-                orders[person]++;
-                purchased[person] += value;
+            for (double[] order : open.values()) {
+                boolean valued = order[1] > 0;
+                boolean purchase = !valued || order[0] > 0;
+                if (purchase) frequency[person]++;
+                if (purchase && valued && orders != null) {
+                    orders[person]++;
+                    purchased[person] += order[0];
+                }
             }
+            open.clear();
+            alone = 0;
             person = -1;
         }
     }
@@ -126,33 +134,29 @@ public final class TraitEnricher {
         double[] total = hasValue ? new double[people] : null;
         double[][] productEvents = new double[products.size()][people];
 
-        // An order is one person's events at one datetime (a row per invoice line is one order); its value is their
-        // sum. An order whose value is not positive is a return: it lowers the total but is not a purchase.
+        // An order is one person's events with one order_id, or else at one datetime (a row per invoice line is one
+        // order); its value is their sum. An order whose value is not positive is a return: it lowers the total but
+        // is not a purchase.
         double[] orders = hasValue ? new double[people] : null;
         double[] purchased = hasValue ? new double[people] : null;
         boolean[] seen = new boolean[people];
         try (CSVParser p = Csv.read(in)) {
             int valueCol = p.getHeaderMap().getOrDefault("value", -1);
             int productCol = p.getHeaderMap().getOrDefault("product", -1);
-            Order open = new Order();
-            for (CSVRecord r : p) { // grouped by person, by time within a person (see DatasetIngestor)
+            int orderCol = p.getHeaderMap().getOrDefault(ORDER_ID, -1);
+            Orders open = new Orders();
+            for (CSVRecord r : p) { // grouped by person (see DatasetIngestor)
                 int person = Integer.parseInt(r.get(0));
                 seen[person] = true;
                 String t = r.get(1);
-                if (!open.continues(person, t)) {
-                    open.close(frequency, orders, purchased);
-                    open.start(person, t);
-                }
+                String v = valueCol >= 0 ? r.get(valueCol) : "";
+                open.add(person, orderCol >= 0 ? r.get(orderCol) : "", t, v, frequency, orders, purchased);
                 if (!t.isEmpty()) {
                     double ts = Long.parseLong(t);
                     if (Double.isNaN(first[person]) || ts < first[person]) first[person] = ts;
                     if (Double.isNaN(last[person]) || ts > last[person]) last[person] = ts;
                 }
-                if (valueCol >= 0 && !r.get(valueCol).isEmpty()) {
-                    double v = Double.parseDouble(r.get(valueCol));
-                    total[person] += v;
-                    open.add(v);
-                }
+                if (!v.isEmpty()) total[person] += Double.parseDouble(v);
                 if (productCol >= 0) {
                     Integer k = productIndex.get(r.get(productCol));
                     if (k != null) productEvents[k][person]++;

@@ -169,4 +169,23 @@ class TraitEnricherTest {
         assertEquals("-5", rows.get(1).get("orders_total_value"));
         assertEquals("", rows.get(1).get("orders_average_value"), "no order, no average order value");
     }
+
+    @Test
+    void anOrderIdPropertyGroupsLinesIntoOrdersWhateverTheirDatetimes() throws IOException {
+        String events = "person_id,datetime,value,order_id\n"
+                + "0," + T0 + ",10,A1\n"                 // two invoices in one minute: two orders
+                + "0," + T0 + ",20,A2\n"
+                + "0," + (T0 + 60) + ",5,A2\n"           // a line of A2 stamped a minute later: still A2
+                + "0," + (T0 + DAY) + ",-10,C1\n"        // a cancellation: a return, no purchase
+                + "0," + (T0 + 2 * DAY) + ",7,\n";       // no order id: its datetime makes the order
+        DatasetManifest m = new DatasetManifest(1, List.of("email"), Map.of("orders",
+                new DatasetManifest.StreamInfo(5, List.of("value", "order_id"), T0, T0 + 2 * DAY, Map.of())), List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TraitEnricher.enrich(m, s -> in(events), in("person_id\n0\n"), out);
+        CSVRecord row = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(out.toString(StandardCharsets.UTF_8))).getRecords().get(0);
+        assertEquals("3", row.get("orders_frequency"), "A1, A2 and the undated-id order; C1 is a return");
+        assertEquals(14.0, Double.parseDouble(row.get("orders_average_value")), 1e-9, "(10 + 25 + 7) / 3");
+        assertEquals("32", row.get("orders_total_value"), "net of the return");
+    }
 }
