@@ -32,8 +32,6 @@ public final class TraitEnricher {
     /** Products with their own share trait, most frequent first; the rest only count toward frequency. */
     public static final int MAX_PRODUCTS = 8;
     private static final double DAY = 86_400.0;
-    /** Pseudo-events of the overall product mix added to each person's product shares. */
-    public static final double SHARE_PRIOR_EVENTS = 2.0;
 
     private TraitEnricher() {}
 
@@ -169,15 +167,11 @@ public final class TraitEnricher {
             add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);
             add(features, values, new Feature(stream + "_average_value", Kind.AVERAGE_VALUE, stream), average);
         }
-        long allEvents = info.productCounts().values().stream().mapToLong(Long::longValue).sum();
         for (int k = 0; k < products.size(); k++) {
-            // shrunk toward the stream's overall mix by SHARE_PRIOR_EVENTS pseudo-events: one order is weak
-            // evidence of a preference, and raw 0/1 shares would split one-time buyers by what they happened to buy
-            double prior = allEvents == 0 ? 0 : (double) info.productCounts().get(products.get(k)) / allEvents;
+            // the raw share: what the person bought (clustering shrinks it toward the overall mix, see FeatureScaling)
             double[] share = new double[people];
             for (int i = 0; i < people; i++) {
-                share[i] = Double.isNaN(frequency[i]) ? Double.NaN
-                        : (productEvents[k][i] + SHARE_PRIOR_EVENTS * prior) / (frequency[i] + SHARE_PRIOR_EVENTS);
+                share[i] = Double.isNaN(frequency[i]) || frequency[i] == 0 ? Double.NaN : productEvents[k][i] / frequency[i];
             }
             add(features, values, new Feature(stream + "_product_share_" + slug(products.get(k)), Kind.PRODUCT_SHARE,
                     products.get(k)), share);
