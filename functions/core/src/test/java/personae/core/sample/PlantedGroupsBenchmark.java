@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
  * case) and each case's feature table ({@code tables/<case>.csv}, with the planted group, and
  * {@code tables/<case>.kinds.csv}) under {@code -Dplanted.bench=<dir>}, for {@code bench/planted_sklearn.py}. Run:
  * <pre>mvn -B -o -q -pl functions/core -am test -Dtest=PlantedGroupsBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dplanted.bench=$PWD/target/planted</pre>
- * Optional: {@code -Dplanted.sizes=3000,20000} {@code -Dplanted.seeds=1,2,3} {@code -Dplanted.large=150000}.
+ * Optional (defaults shown): {@code -Dplanted.sizes=3000,20000 -Dplanted.seeds=1,2,3 -Dplanted.groups=2,3,4,5,6,7,8
+ * -Dplanted.separations=6,4 -Dplanted.large=150000 -Dplanted.large.groups=3,5,8} ({@code planted.large=0}: none).
+ * Results are appended to an existing {@code results.csv}, so a grid can be run in parts.
  */
 class PlantedGroupsBenchmark {
-
-    static final double[] SEPARATIONS = {PlantedGroupsCase.CLEAR, PlantedGroupsCase.OVERLAPPING};
 
     @Test
     @EnabledIfSystemProperty(named = "planted.bench", matches = ".+")
@@ -36,15 +36,22 @@ class PlantedGroupsBenchmark {
         int[] sizes = ints(System.getProperty("planted.sizes", "3000,20000"));
         long[] seeds = Arrays.stream(ints(System.getProperty("planted.seeds", "1,2,3"))).asLongStream().toArray();
         int large = Integer.parseInt(System.getProperty("planted.large", "150000"));
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve("results.csv"), StandardCharsets.UTF_8))) {
-            out.println("case,groups,customers,seed,separation,our_k,our_ari,oracle_ari,fit_seconds,criterion_by_k");
-            for (double separation : SEPARATIONS) {
+        int[] groupCounts = ints(System.getProperty("planted.groups", "2,3,4,5,6,7,8"));
+        int[] largeGroups = ints(System.getProperty("planted.large.groups", "3,5,8"));
+        double[] separations = Arrays.stream(System.getProperty("planted.separations",
+                PlantedGroupsCase.CLEAR + "," + PlantedGroupsCase.OVERLAPPING).split(",")).mapToDouble(Double::parseDouble).toArray();
+        Path results = dir.resolve("results.csv");
+        boolean fresh = !Files.exists(results);
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND))) {
+            if (fresh) out.println("case,groups,customers,seed,separation,our_k,our_ari,oracle_ari,fit_seconds,criterion_by_k");
+            for (double separation : separations) {
                 for (int customers : sizes) {
                     for (long seed : seeds) {
-                        for (int groups = 2; groups <= 8; groups++) run(dir, out, groups, customers, seed, separation);
+                        for (int groups : groupCounts) run(dir, out, groups, customers, seed, separation);
                     }
                 }
-                if (large > 0) for (int groups : new int[]{3, 5, 8}) run(dir, out, groups, large, 1, separation);
+                if (large > 0) for (int groups : largeGroups) run(dir, out, groups, large, 1, separation);
             }
         }
     }
