@@ -23,7 +23,7 @@ public record Feature(String name, Kind kind, String label) {
         TOTAL_VALUE,
         /** average value of the person's orders (returns excluded): order size */
         AVERAGE_VALUE,
-        /** share (0..1) of the person's events whose {@code product} is {@code label} */
+        /** share (0..1) of the person's purchase lines (events of positive or no value) whose {@code product} is {@code label} */
         PRODUCT_SHARE,
         /** a numeric trait from the dataset's {@code output_to_traits} */
         USER_DEFINED,

@@ -18,11 +18,20 @@ import java.util.SplittableRandom;
  * Finds personas: k-means (k-means++ seeding, Lloyd iterations, by Smile) on standardised features. Stateless; the
  * result is an immutable {@link PersonaModel}.
  *
- * <p>Each feature is first transformed ({@link FeatureScaling}): {@code log1p} for the skewed kinds, the column mean
- * for a missing value, then a z-score (product shares, one composition, share one pooled scale). When the number of personas is not given, it is chosen in
- * {@value #MIN_CHOSEN_K}..{@value #MAX_CHOSEN_K} by the best mean silhouette on a seeded sample of at most
- * {@value #SILHOUETTE_SAMPLE} people (a near-tie goes to the smaller number); the final clustering then runs on
- * every row.
+ * <p>Each feature is first transformed ({@link FeatureScaling}): {@code log1p} for the skewed kinds; a product share
+ * shrunk toward the stream's overall mix by {@value #SHARE_PRIOR_EVENTS} pseudo-events of the person's own
+ * {@code <stream>_frequency} (one order is weak evidence of a taste; the trait users see stays the real share);
+ * winsorising of continuous traits at the 1st and 99th percentiles (an income of 666,666 or a birth year of 1893 sits
+ * at the edge of the crowd, not beyond it); the column mean for a missing value; then a z-score (product shares, and
+ * the 0/1 indicators of one text trait's values, are each one composition and share one pooled scale).
+ * {@link PersonaModel#assign} applies the same transform.
+ *
+ * <p>Each clustering is the best of {@value #RESTARTS} k-means++ restarts (lowest distortion), run on a seeded sample
+ * of at most {@value #FIT_SAMPLE} rows; the winner's centres then start Lloyd steps on every row. When the number of
+ * personas is not given, it is chosen in {@value #MIN_CHOSEN_K}..{@value #MAX_CHOSEN_K} by the best mean silhouette
+ * on a seeded sample of at most {@value #SILHOUETTE_SAMPLE} people (a near-tie, within {@value #SILHOUETTE_TIE}, goes
+ * to the smaller number); every candidate's silhouette is kept in the model's {@link ClusterCountChoice} so a user can
+ * see how clear the structure is. The final clustering then runs on every row.
  *
  * <p>Determinism: the same table and seed give the same model. Smile draws its k-means++ seeds from a thread-local
  * generator ({@link MathEx#setSeed}), which this class seeds on the calling thread; Smile's parallel parts only
@@ -43,7 +52,12 @@ public final class PersonaClustering {
     static final double SILHOUETTE_TIE = 0.01;
 
     private static final int MAX_ITER = 100;
-    private static final int RESTARTS = 3;
+    /** k-means++ restarts per clustering; the lowest distortion wins. */
+    static final int RESTARTS = 10;
+    /** Most rows the restarts run on; the winner is then refined on every row. */
+    static final int FIT_SAMPLE = 20_000;
+    /** Pseudo-events of the overall product mix each person's product shares are shrunk with before clustering. */
+    public static final double SHARE_PRIOR_EVENTS = 2.0;
     private static final int POLISH_ITER = 50;
 
     private PersonaClustering() {
@@ -65,7 +79,7 @@ public final class PersonaClustering {
         List<Feature> features = table.features();
         int d = features.size();
         List<FeatureScaling> scalings = new ArrayList<>(d);
-        for (int f = 0; f < d; f++) scalings.add(FeatureScaling.fit(features.get(f).kind(), table.columns()[f]));
+        for (int f = 0; f < d; f++) scalings.add(fitScaling(features, table, f));
         poolProductShares(features, scalings);
         double[][] z = standardise(table, scalings);
 
@@ -89,37 +103,81 @@ public final class PersonaClustering {
     }
 
     /**
-     * Product shares are one composition (they sum to about 1), so they share one scale: the root mean square of their
-     * standard deviations. Scaled one by one, a rare product's column has a tiny spread and a single order of it would
-     * sit several standard deviations out, splitting people by what they happened to buy once.
+     * Product shares are one composition (they sum to about 1), and so are the 0/1 indicators of one text trait's
+     * values ({@code CATEGORY}, named {@code <trait>=<value>}): each composition shares one scale, the root mean square
+     * of its columns' standard deviations. Scaled one by one, a rare product's or value's column has a tiny spread and
+     * a single order of it would sit several standard deviations out, splitting people by what they happened to buy
+     * once.
      */
     static void poolProductShares(List<Feature> features, List<FeatureScaling> scalings) {
-        double squares = 0;
-        int n = 0;
+        Map<String, List<Integer>> compositions = new LinkedHashMap<>();
         for (int f = 0; f < features.size(); f++) {
-            if (features.get(f).kind() == Feature.Kind.PRODUCT_SHARE) {
-                squares += scalings.get(f).scale() * scalings.get(f).scale();
-                n++;
-            }
+            String key = compositionOf(features.get(f));
+            if (key != null) compositions.computeIfAbsent(key, x -> new ArrayList<>()).add(f);
         }
-        if (n < 2) return;
-        double pooled = Math.sqrt(squares / n);
-        for (int f = 0; f < features.size(); f++) {
-            FeatureScaling s = scalings.get(f);
-            if (features.get(f).kind() == Feature.Kind.PRODUCT_SHARE) {
-                scalings.set(f, new FeatureScaling(s.log1p(), s.mean(), pooled));
-            }
+        for (List<Integer> members : compositions.values()) {
+            if (members.size() < 2) continue;
+            double squares = 0;
+            for (int f : members) squares += scalings.get(f).scale() * scalings.get(f).scale();
+            double pooled = Math.sqrt(squares / members.size());
+            for (int f : members) scalings.set(f, scalings.get(f).withScale(pooled));
         }
     }
 
+    /** The composition a feature belongs to ({@code share:<stream>} or {@code category:<trait>}), or null. */
+    static String compositionOf(Feature feature) {
+        String name = feature.name();
+        return switch (feature.kind()) {
+            case PRODUCT_SHARE -> {
+                int at = name.lastIndexOf("_product_share_");
+                yield "share:" + (at < 0 ? "" : name.substring(0, at));
+            }
+            case CATEGORY -> {
+                int at = name.lastIndexOf('=');
+                yield "category:" + (at < 0 ? name : name.substring(0, at));
+            }
+            default -> null;
+        };
+    }
+
+    /**
+     * The scaling of feature {@code f}: a product share whose stream's {@code _frequency} feature is in the table is
+     * shrunk toward the stream's overall mix (event-weighted mean share) by {@link #SHARE_PRIOR_EVENTS} pseudo-events.
+     */
+    static FeatureScaling fitScaling(List<Feature> features, FeatureTable table, int f) {
+        Feature feature = features.get(f);
+        double[] col = table.columns()[f];
+        int count = feature.kind() == Feature.Kind.PRODUCT_SHARE ? frequencyColumn(features, feature) : -1;
+        if (count < 0) return FeatureScaling.fit(feature.kind(), col);
+        double[] n = table.columns()[count];
+        double events = 0, product = 0;
+        for (int r = 0; r < col.length; r++) {
+            if (Double.isFinite(col[r]) && Double.isFinite(n[r]) && n[r] > 0) { events += n[r]; product += col[r] * n[r]; }
+        }
+        double prior = events == 0 ? 0 : product / events;
+        return FeatureScaling.fit(feature.kind(), col, n, features.get(count).name(), prior, SHARE_PRIOR_EVENTS);
+    }
+
+    /** The column of the {@code <stream>_frequency} feature of a {@code <stream>_product_share_<product>} feature, or -1. */
+    static int frequencyColumn(List<Feature> features, Feature share) {
+        int at = share.name().lastIndexOf("_product_share_");
+        if (at <= 0) return -1;
+        String name = share.name().substring(0, at) + "_frequency";
+        for (int g = 0; g < features.size(); g++) {
+            if (features.get(g).name().equals(name) && features.get(g).kind() == Feature.Kind.FREQUENCY) return g;
+        }
+        return -1;
+    }
+
     /** The standardised table, row-major, as Smile wants it. */
-    static double[][] standardise(FeatureTable table, List<FeatureScaling> scalings) {
+    public static double[][] standardise(FeatureTable table, List<FeatureScaling> scalings) {
         int n = table.rows(), d = scalings.size();
+        int[] counts = FeatureScaling.countColumns(table.features(), scalings);
         double[][] z = new double[n][d];
-        for (int f = 0; f < d; f++) {
-            FeatureScaling s = scalings.get(f);
-            double[] col = table.columns()[f];
-            for (int r = 0; r < n; r++) z[r][f] = s.apply(col[r]);
+        double[] raw = new double[d];
+        for (int r = 0; r < n; r++) {
+            for (int f = 0; f < d; f++) raw[f] = table.columns()[f][r];
+            FeatureScaling.standardiseRow(scalings, counts, raw, z[r]);
         }
         return z;
     }
@@ -229,20 +287,29 @@ public final class PersonaClustering {
     }
 
     /**
-     * Labels every row with one of {@code k} clusters: the best (lowest distortion) of a few seeded Smile Lloyd runs,
-     * each finished by sequential Lloyd steps. Labels are 0..k'-1, where k' &lt;= k if a cluster came out empty.
+     * Labels every row with one of {@code k} clusters: the best (lowest distortion) of {@link #RESTARTS} seeded Smile
+     * k-means++/Lloyd runs, each finished by sequential Lloyd steps. Above {@link #FIT_SAMPLE} rows the restarts run
+     * on a seeded sample and the best one's centres start sequential Lloyd steps on every row. Labels are 0..k'-1,
+     * where k' &lt;= k if a cluster came out empty.
      */
     static int[] cluster(double[][] z, int k, long seed) {
         int n = z.length;
         if (k <= 1) return new int[n];
+        double[][] fitted = sample(z, FIT_SAMPLE, seed ^ 0x5DEECE66DL);
         MathEx.setSeed(seed);
         int[] best = null;
         double bestDistortion = Double.POSITIVE_INFINITY;
         for (int run = 0; run < RESTARTS; run++) {
-            CentroidClustering<double[], double[]> smile = KMeans.lloyd(z, new Clustering.Options(k, MAX_ITER));
+            CentroidClustering<double[], double[]> smile = KMeans.lloyd(fitted, new Clustering.Options(k, MAX_ITER));
             int[] groups = smile.group().clone();
-            double distortion = polish(z, groups, k);
+            double distortion = polish(fitted, groups, k);
             if (distortion < bestDistortion) { bestDistortion = distortion; best = groups; }
+        }
+        if (fitted != z) {
+            double[][] centres = means(fitted, best, k);
+            best = new int[n];
+            for (int i = 0; i < n; i++) best[i] = nearestNonEmpty(centres, z[i]);
+            polish(z, best, k);
         }
         return compact(best, k);
     }

@@ -74,7 +74,7 @@ public record PersonaModel(
 
     /**
      * The persona of one person: the nearest centroid (squared Euclidean, lowest index on a tie) after the same
-     * transform as in fitting; a missing value ({@code NaN}) counts as the column mean.
+     * transform as in fitting ({@link FeatureScaling}, product shares shrunk by the person's own event count); a missing value ({@code NaN}) counts as the column mean.
      *
      * @param rawRow the person's raw feature values, in {@link #features()} order
      */
@@ -83,7 +83,7 @@ public record PersonaModel(
             throw new IllegalArgumentException("row of " + rawRow.length + " values for " + features.size() + " features");
         }
         double[] z = new double[rawRow.length];
-        for (int f = 0; f < z.length; f++) z[f] = scalings.get(f).apply(rawRow[f]);
+        FeatureScaling.standardiseRow(scalings, FeatureScaling.countColumns(features, scalings), rawRow, z);
         return nearest(centroids, z);
     }
 
@@ -95,9 +95,12 @@ public record PersonaModel(
         }
         int d = features.size();
         int[] out = new int[table.rows()];
+        int[] counts = FeatureScaling.countColumns(features, scalings);
+        double[] raw = new double[d];
         double[] z = new double[d];
         for (int r = 0; r < out.length; r++) {
-            for (int f = 0; f < d; f++) z[f] = scalings.get(f).apply(table.columns()[f][r]);
+            for (int f = 0; f < d; f++) raw[f] = table.columns()[f][r];
+            FeatureScaling.standardiseRow(scalings, counts, raw, z);
             out[r] = nearest(centroids, z);
         }
         return out;

@@ -35,8 +35,6 @@ public final class TraitEnricher {
     /** Products with their own share trait, most frequent first; the rest only count toward frequency. */
     public static final int MAX_PRODUCTS = 8;
     private static final double DAY = 86_400.0;
-    /** Pseudo-events of the overall product mix added to each person's product shares. */
-    public static final double SHARE_PRIOR_EVENTS = 2.0;
     /** A stream property naming the order an event belongs to (e.g. an invoice number): its events are one order. */
     public static final String ORDER_ID = "order_id";
     /** A text trait with more distinct values than this is free text, not a category. */
@@ -133,6 +131,7 @@ public final class TraitEnricher {
         double[] last = filled(people, Double.NaN);
         double[] total = hasValue ? new double[people] : null;
         double[][] productEvents = new double[products.size()][people];
+        double[] purchaseLines = new double[people];
 
         // An order is one person's events with one order_id, or else at one datetime (a row per invoice line is one
         // order); its value is their sum. An order whose value is not positive is a return: it lowers the total but
@@ -157,7 +156,9 @@ public final class TraitEnricher {
                     if (Double.isNaN(last[person]) || ts > last[person]) last[person] = ts;
                 }
                 if (!v.isEmpty()) total[person] += Double.parseDouble(v);
-                if (productCol >= 0) {
+                // product shares are over purchase lines: a returned line is not a taste
+                if (productCol >= 0 && (v.isEmpty() || Double.parseDouble(v) > 0)) {
+                    purchaseLines[person]++;
                     Integer k = productIndex.get(r.get(productCol));
                     if (k != null) productEvents[k][person]++;
                 }
@@ -188,15 +189,12 @@ public final class TraitEnricher {
             add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);
             add(features, values, new Feature(stream + "_average_value", Kind.AVERAGE_VALUE, stream), average);
         }
-        long allEvents = info.productCounts().values().stream().mapToLong(Long::longValue).sum();
         for (int k = 0; k < products.size(); k++) {
-            // shrunk toward the stream's overall mix by SHARE_PRIOR_EVENTS pseudo-events: one order is weak
-            // evidence of a preference, and raw 0/1 shares would split one-time buyers by what they happened to buy
-            double prior = allEvents == 0 ? 0 : (double) info.productCounts().get(products.get(k)) / allEvents;
+            // the raw share of the person's purchase lines (0..1, an order of many lines counts each line); clustering
+            // shrinks it toward the overall mix, see FeatureScaling
             double[] share = new double[people];
             for (int i = 0; i < people; i++) {
-                share[i] = Double.isNaN(frequency[i]) ? Double.NaN
-                        : (productEvents[k][i] + SHARE_PRIOR_EVENTS * prior) / (frequency[i] + SHARE_PRIOR_EVENTS);
+                share[i] = purchaseLines[i] == 0 ? Double.NaN : productEvents[k][i] / purchaseLines[i];
             }
             add(features, values, new Feature(stream + "_product_share_" + slug(products.get(k)), Kind.PRODUCT_SHARE,
                     products.get(k)), share);

@@ -68,18 +68,16 @@ class TraitEnricherTest {
         List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(out.toString(StandardCharsets.UTF_8))).getRecords();
         assertEquals(4, rows.size());
-        // prior mix: a 3/5, b 1/5, c 1/5; share = (events of product + 2 * prior) / (events + 2)
-        double k = TraitEnricher.SHARE_PRIOR_EVENTS;
-        assertEquals(2.0, k);
+        // shares are raw: events of the product / the person's orders (clustering shrinks them, not the trait)
         CSVRecord p0 = rows.get(0);
         assertEquals("10", p0.get("orders_recency_days"), "latest event of the dataset is day 30, person 0's day 20");
         assertEquals("3", p0.get("orders_frequency"));
         assertEquals("20", p0.get("orders_tenure_days"));
         assertEquals("60", p0.get("orders_total_value"));
         assertEquals("20", p0.get("orders_average_value"));
-        assertEquals(0.64, Double.parseDouble(p0.get("orders_product_share_a")), 1e-4);   // (2 + 1.2) / 5
-        assertEquals(0.28, Double.parseDouble(p0.get("orders_product_share_b")), 1e-4);   // (1 + 0.4) / 5
-        assertEquals(0.08, Double.parseDouble(p0.get("orders_product_share_c")), 1e-4);   // (0 + 0.4) / 5
+        assertEquals(2 / 3.0, Double.parseDouble(p0.get("orders_product_share_a")), 1e-4);
+        assertEquals(1 / 3.0, Double.parseDouble(p0.get("orders_product_share_b")), 1e-4);
+        assertEquals("0", p0.get("orders_product_share_c"), "person 0 never bought c");
         assertEquals("3", p0.get("score"));
         assertEquals("gold", p0.get("tier"));
         assertEquals("1", p0.get("tier=gold"), "a category feature is 1 for its value");
@@ -91,8 +89,8 @@ class TraitEnricherTest {
         assertEquals("0", p1.get("orders_tenure_days"));
         assertEquals("100", p1.get("orders_total_value"));
         assertEquals("100", p1.get("orders_average_value"));
-        assertEquals("0.7333", p1.get("orders_product_share_a"));                         // (1 + 1.2) / 3
-        assertEquals("0.1333", p1.get("orders_product_share_b"));
+        assertEquals("1", p1.get("orders_product_share_a"), "one order, of a: the share shown is the real one");
+        assertEquals("0", p1.get("orders_product_share_b"));
         assertEquals("4.5000", p1.get("score"));
         assertEquals("", p1.get("tier"));
         assertEquals("", p1.get("tier=gold"), "no value: the category features are missing, not 0");
@@ -101,7 +99,7 @@ class TraitEnricherTest {
         assertEquals("0", p2.get("orders_recency_days"));
         assertEquals("0", p2.get("orders_total_value"), "an event without value adds nothing");
         assertEquals("", p2.get("orders_average_value"), "no valued event: no average");
-        assertEquals("0.4667", p2.get("orders_product_share_c"));                         // (1 + 0.4) / 3
+        assertEquals("1", p2.get("orders_product_share_c"));
         assertEquals("", p2.get("score"));
 
         CSVRecord p3 = rows.get(3);
@@ -165,6 +163,8 @@ class TraitEnricherTest {
         assertEquals("85", rows.get(0).get("orders_total_value"), "the return lowers the total: 60 - 15 + 40");
         assertEquals("50", rows.get(0).get("orders_average_value"),
                 "the average order value is over purchases, returns excluded: (60 + 40) / 2");
+        assertEquals("0.5000", rows.get(0).get("orders_product_share_a"),
+                "a share is over purchase lines (a, a, b, b; the returned line is left out), never above 1");
         assertEquals("0", rows.get(1).get("orders_frequency"), "a customer with only returns made no purchase");
         assertEquals("-5", rows.get(1).get("orders_total_value"));
         assertEquals("", rows.get(1).get("orders_average_value"), "no order, no average order value");
