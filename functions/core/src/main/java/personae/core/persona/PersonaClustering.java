@@ -49,7 +49,7 @@ public final class PersonaClustering {
     /** Most rows the silhouette is measured on when choosing the number of personas. */
     public static final int SILHOUETTE_SAMPLE = 3000;
     /** A candidate within this much of the best mean silhouette counts as a tie; the smaller k wins. */
-    static final double SILHOUETTE_TIE = 0.01;
+    static final double SILHOUETTE_TIE = 0.02;
 
     private static final int MAX_ITER = 100;
     /** k-means++ restarts per clustering; the lowest distortion wins. */
