@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * How many cohort members were in each persona on each day: every member's event history replayed, their behavioural
@@ -208,6 +209,16 @@ public final class PersonaFlow {
             Events ev = new Events();
             double[] row = new double[d];
             long lastDay = counts.lastEpochDay();
+            // between two events only recency changes: the distance to each centre is a fixed part plus the recency
+            // features' part, so a step without events costs the recency features, not all of them
+            int k = model.k();
+            double[][] centres = model.centroids();
+            List<personae.core.persona.FeatureScaling> scalings = model.scalings();
+            int[] recency = IntStream.range(0, d).filter(f -> features.get(f).kind() == Feature.Kind.RECENCY_DAYS).toArray();
+            boolean[] isRecency = new boolean[d];
+            for (int f : recency) isRecency[f] = true;
+            double[] fixed = new double[k];
+            double[] zRecency = new double[recency.length];
             for (int i = 0; i < persons.length; i++) {
                 ev.n = 0;
                 for (int s = 0; s < readers.size(); s++) readers.get(s).read(persons[i], s, ev);
@@ -222,11 +233,46 @@ public final class PersonaFlow {
                 long day = firstEventDay;
                 int persona = -1;
                 long since = day;
+                boolean stale = true;
                 while (day <= lastDay) {
                     long dayEnd = (day + 1) * 86_400L;
-                    while (next < ev.n && ev.time[ev.order[next]] < dayEnd) next = applyOrder(ev, next, states);
-                    for (int f = 0; f < d; f++) row[f] = value(sources[f], states, traits, i, f, Math.min(dayEnd, reference));
-                    int p = model.assign(row);
+                    long ref = Math.min(dayEnd, reference);
+                    while (next < ev.n && ev.time[ev.order[next]] < dayEnd) {
+                        next = applyOrder(ev, next, states);
+                        stale = true;
+                    }
+                    int p;
+                    if (day == lastDay) { // exactly as the model assigns the traits of now
+                        for (int f = 0; f < d; f++) row[f] = value(sources[f], states, traits, i, f, ref);
+                        p = model.assign(row);
+                    } else {
+                        if (stale) {
+                            Arrays.fill(fixed, 0);
+                            for (int f = 0; f < d; f++) {
+                                if (isRecency[f]) continue;
+                                double z = scalings.get(f).apply(value(sources[f], states, traits, i, f, ref));
+                                for (int c = 0; c < k; c++) {
+                                    double e2 = z - centres[c][f];
+                                    fixed[c] += e2 * e2;
+                                }
+                            }
+                            stale = false;
+                        }
+                        for (int r = 0; r < recency.length; r++) {
+                            int f = recency[r];
+                            zRecency[r] = scalings.get(f).apply(value(sources[f], states, traits, i, f, ref));
+                        }
+                        p = 0;
+                        double best = Double.POSITIVE_INFINITY;
+                        for (int c = 0; c < k; c++) {
+                            double dist = fixed[c];
+                            for (int r = 0; r < recency.length; r++) {
+                                double e2 = zRecency[r] - centres[c][recency[r]];
+                                dist += e2 * e2;
+                            }
+                            if (dist < best) { best = dist; p = c; }
+                        }
+                    }
                     if (p != persona) {
                         if (persona >= 0) counts.add(persona, since, day);
                         persona = p;

@@ -46,6 +46,12 @@ public final class PersonaSetAnalysis {
      * @param byDataset the cohort's members per dataset
      */
     void write(String account, String personaSetId, PersonaModel model, FeatureTable table, Map<String, int[]> byDataset) {
+        writeDimensions(account, personaSetId, model, table, byDataset);
+        writeFlow(account, personaSetId, model, table, byDataset);
+    }
+
+    void writeDimensions(String account, String personaSetId, PersonaModel model, FeatureTable table,
+                         Map<String, int[]> byDataset) {
         int[] persona = model.assignAll(table);
         // dimensions: every trait the members' datasets have, clustering traits first
         LinkedHashSet<String> numbers = new LinkedHashSet<>(), texts = new LinkedHashSet<>();
@@ -64,6 +70,10 @@ public final class PersonaSetAnalysis {
         }
         List<String> leading = model.features().stream().map(Feature::trait).distinct().toList();
         ctx.writeJson(dimensionsKey(account, personaSetId), Dimensions.of(traits, persona, model.k(), leading));
+    }
+
+    void writeFlow(String account, String personaSetId, PersonaModel model, FeatureTable table,
+                   Map<String, int[]> byDataset) {
 
         // flow: every member's history replayed with the model
         long firstDay = Long.MAX_VALUE, lastDay = Long.MIN_VALUE;
