@@ -60,6 +60,20 @@ public final class PersonaSetAnalysisBenchmark {
         System.out.printf("%d rows, %d customers, %d members, k=%d, %d features; max heap %d MiB, cpus %d%n", rows,
                 customers, members.size(), model.k(), model.features().size(), rt.maxMemory() >> 20, rt.availableProcessors());
         System.out.printf("ClusterPersonas with the analysis: %.2f s%n", clusterWithAnalysis);
+        personae.core.api.PersonaeApi.ensureAccount(b.services, a, "bench", "bench-key-0123456789");
+        personae.core.api.PersonaeApi api = new personae.core.api.PersonaeApi(b.services);
+        b.steps.namePersonas(new BuildRequest(a, "persona_sets", set));
+        b.steps.markReady(new BuildRequest(a, "persona_sets", set));
+        for (String path : java.util.List.of("/v1/traits", "/v1/cohorts/" + cohort + "/analysis/membership",
+                "/v1/persona_sets/" + set + "/analysis/dimensions", "/v1/persona_sets/" + set + "/analysis/flow")) {
+            for (int i = 0; i < 2; i++) {
+                long s = System.nanoTime();
+                var r = api.handle(personae.core.api.ApiRequest.of("GET", path,
+                        Map.of("Authorization", "Bearer bench-key-0123456789"), null));
+                System.out.printf("GET %s: %d, %.2f s, %d KiB%n", path.replace(cohort, "{id}").replace(set, "{id}"),
+                        r.status(), (System.nanoTime() - s) / 1e9, r.bodyText().length() >> 10);
+            }
+        }
         for (int i = 0; i < 3; i++) {
             System.gc();
             long s = System.nanoTime();
