@@ -184,6 +184,7 @@ public final class PersonaeApi {
                     }
                     return ok(out);
                 });
+        new AnalysisRoutes(services).addTo(router);
         for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
                 ResourceType.SCOPES, ResourceType.TARGETS)) {
             String base = "/v1/" + t.wire();

@@ -72,6 +72,7 @@ public final class PersonaSetBuild {
         ctx.writeJson(Keys.personaModel(r.account(), r.id()), model);
         ctx.writeJson(Keys.personaProfiles(r.account(), r.id()),
                 profiles(r.account(), spec.cohortId(), model, table, List.copyOf(features), byDataset));
+        new PersonaSetAnalysis(ctx).write(r.account(), r.id(), model, table, byDataset);
     }
 
     /** The stored form of the personas' profiles (Jackson does not read a bare generic list). */

@@ -34,7 +34,6 @@ public final class TraitEnricher {
 
     /** Products with their own share trait, most frequent first; the rest only count toward frequency. */
     public static final int MAX_PRODUCTS = 8;
-    private static final double DAY = 86_400.0;
     /** A stream property naming the order an event belongs to (e.g. an invoice number): its events are one order. */
     public static final String ORDER_ID = "order_id";
     /** A text trait with more distinct values than this is free text, not a category. */
@@ -72,50 +71,6 @@ public final class TraitEnricher {
         return new TraitColumns(features, columns);
     }
 
-    /**
-     * One person's orders as their events are read: events sharing an {@value #ORDER_ID} (when the stream maps that
-     * property) or else a datetime are one order, its value their sum; an event with neither is an order on its own.
-     */
-    private static final class Orders {
-        int person = -1;
-        private final Map<String, double[]> open = new HashMap<>(); // key -> {value, valued (0/1)}
-        private int alone;
-
-        void add(int p, String orderId, String time, String value, double[] frequency, double[] orders,
-                 double[] purchased) {
-            if (p != person) {
-                close(frequency, orders, purchased);
-                person = p;
-            }
-            String key = !orderId.isEmpty() ? "o" + orderId : !time.isEmpty() ? "t" + time : "u" + alone++;
-            double[] order = open.computeIfAbsent(key, k -> new double[2]);
-            if (!value.isEmpty()) {
-                order[0] += Double.parseDouble(value);
-                order[1] = 1;
-            }
-        }
-
-        /**
-         * A purchase counts toward frequency (and, with a value, toward the average order value); a return (an order
-         * of non-positive value) does not, and only lowers the total.
-         */
-        void close(double[] frequency, double[] orders, double[] purchased) {
-            if (person < 0) return;
-            for (double[] order : open.values()) {
-                boolean valued = order[1] > 0;
-                boolean purchase = !valued || order[0] > 0;
-                if (purchase) frequency[person]++;
-                if (purchase && valued && orders != null) {
-                    orders[person]++;
-                    purchased[person] += order[0];
-                }
-            }
-            open.clear();
-            alone = 0;
-            person = -1;
-        }
-    }
-
     private static void streamTraits(String stream, StreamInfo info, InputStream in, int people, long reference,
                                      List<Feature> features, List<double[]> values) {
         boolean dated = info.minTime() != Long.MIN_VALUE;
@@ -126,79 +81,69 @@ public final class TraitEnricher {
         Map<String, Integer> productIndex = new HashMap<>();
         for (int i = 0; i < products.size(); i++) productIndex.put(products.get(i), i);
 
-        double[] frequency = new double[people];
-        double[] first = filled(people, Double.NaN);
-        double[] last = filled(people, Double.NaN);
-        double[] total = hasValue ? new double[people] : null;
-        double[][] productEvents = new double[products.size()][people];
-        double[] purchaseLines = new double[people];
+        // the stream's traits, in the order they are listed; the product shares are the raw shares (clustering
+        // shrinks them toward the overall mix, see FeatureScaling)
+        List<Feature> mine = new ArrayList<>();
+        List<Integer> productOf = new ArrayList<>();
+        if (dated) mine.add(new Feature(stream + "_recency_days", Kind.RECENCY_DAYS, stream));
+        mine.add(new Feature(stream + "_frequency", Kind.FREQUENCY, stream));
+        if (dated) mine.add(new Feature(stream + "_tenure_days", Kind.TENURE_DAYS, stream));
+        if (hasValue) {
+            mine.add(new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream));
+            mine.add(new Feature(stream + "_average_value", Kind.AVERAGE_VALUE, stream));
+        }
+        mine.forEach(f -> productOf.add(-1));
+        for (int k = 0; k < products.size(); k++) {
+            mine.add(new Feature(stream + "_product_share_" + slug(products.get(k)), Kind.PRODUCT_SHARE, products.get(k)));
+            productOf.add(k);
+        }
+        double[][] columns = new double[mine.size()][];
+        for (int f = 0; f < columns.length; f++) columns[f] = filled(people, Double.NaN);
 
-        // An order is one person's events with one order_id, or else at one datetime (a row per invoice line is one
-        // order); its value is their sum. An order whose value is not positive is a return: it lowers the total but
-        // is not a purchase.
-        double[] orders = hasValue ? new double[people] : null;
-        double[] purchased = hasValue ? new double[people] : null;
-        boolean[] seen = new boolean[people];
+        Behaviour behaviour = new Behaviour(hasValue, products.size());
+        // one person's open orders: order key (order_id, else datetime, else the event alone) -> {value, valued}
+        Map<String, double[]> open = new HashMap<>();
         try (CSVParser p = Csv.read(in)) {
             int valueCol = p.getHeaderMap().getOrDefault("value", -1);
             int productCol = p.getHeaderMap().getOrDefault("product", -1);
             int orderCol = p.getHeaderMap().getOrDefault(ORDER_ID, -1);
-            Orders open = new Orders();
+            int person = -1, alone = 0;
             for (CSVRecord r : p) { // grouped by person (see DatasetIngestor)
-                int person = Integer.parseInt(r.get(0));
-                seen[person] = true;
+                int who = Integer.parseInt(r.get(0));
+                if (who != person) {
+                    if (person >= 0) flush(behaviour, open, person, mine, productOf, columns, reference);
+                    person = who;
+                    alone = 0;
+                }
                 String t = r.get(1);
                 String v = valueCol >= 0 ? r.get(valueCol) : "";
-                open.add(person, orderCol >= 0 ? r.get(orderCol) : "", t, v, frequency, orders, purchased);
-                if (!t.isEmpty()) {
-                    double ts = Long.parseLong(t);
-                    if (Double.isNaN(first[person]) || ts < first[person]) first[person] = ts;
-                    if (Double.isNaN(last[person]) || ts > last[person]) last[person] = ts;
-                }
-                if (!v.isEmpty()) total[person] += Double.parseDouble(v);
-                // product shares are over purchase lines: a returned line is not a taste
-                if (productCol >= 0 && (v.isEmpty() || Double.parseDouble(v) > 0)) {
-                    purchaseLines[person]++;
-                    Integer k = productIndex.get(r.get(productCol));
-                    if (k != null) productEvents[k][person]++;
+                double value = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+                int product = productCol < 0 ? Integer.MIN_VALUE : productIndex.getOrDefault(r.get(productCol), -1);
+                behaviour.line(t.isEmpty() ? Long.MIN_VALUE : Long.parseLong(t), value, product);
+                String id = orderCol >= 0 ? r.get(orderCol) : "";
+                String key = !id.isEmpty() ? "o" + id : !t.isEmpty() ? "t" + t : "u" + alone++;
+                double[] order = open.computeIfAbsent(key, x -> new double[2]);
+                if (!Double.isNaN(value)) {
+                    order[0] += value;
+                    order[1] = 1;
                 }
             }
-            open.close(frequency, orders, purchased);
+            if (person >= 0) flush(behaviour, open, person, mine, productOf, columns, reference);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        for (int f = 0; f < columns.length; f++) add(features, values, mine.get(f), columns[f]);
+    }
 
-        if (dated) {
-            double[] recency = new double[people];
-            for (int i = 0; i < people; i++) recency[i] = Double.isNaN(last[i]) ? Double.NaN : (reference - last[i]) / DAY;
-            add(features, values, new Feature(stream + "_recency_days", Kind.RECENCY_DAYS, stream), recency);
+    /** Closes one person's orders and writes their traits. */
+    private static void flush(Behaviour behaviour, Map<String, double[]> open, int person, List<Feature> features,
+                              List<Integer> productOf, double[][] columns, long reference) {
+        for (double[] order : open.values()) behaviour.order(order[0], order[1] > 0);
+        open.clear();
+        for (int f = 0; f < columns.length; f++) {
+            columns[f][person] = behaviour.value(features.get(f).kind(), productOf.get(f), reference);
         }
-        for (int i = 0; i < people; i++) if (!seen[i]) frequency[i] = Double.NaN; // returns only: 0 purchases
-        add(features, values, new Feature(stream + "_frequency", Kind.FREQUENCY, stream), frequency);
-        if (dated) {
-            double[] tenure = new double[people];
-            for (int i = 0; i < people; i++) tenure[i] = Double.isNaN(first[i]) ? Double.NaN : (last[i] - first[i]) / DAY;
-            add(features, values, new Feature(stream + "_tenure_days", Kind.TENURE_DAYS, stream), tenure);
-        }
-        if (hasValue) {
-            double[] average = new double[people];
-            for (int i = 0; i < people; i++) {
-                average[i] = orders[i] == 0 ? Double.NaN : purchased[i] / orders[i];
-                if (Double.isNaN(frequency[i])) total[i] = Double.NaN;
-            }
-            add(features, values, new Feature(stream + "_total_value", Kind.TOTAL_VALUE, stream), total);
-            add(features, values, new Feature(stream + "_average_value", Kind.AVERAGE_VALUE, stream), average);
-        }
-        for (int k = 0; k < products.size(); k++) {
-            // the raw share of the person's purchase lines (0..1, an order of many lines counts each line); clustering
-            // shrinks it toward the overall mix, see FeatureScaling
-            double[] share = new double[people];
-            for (int i = 0; i < people; i++) {
-                share[i] = purchaseLines[i] == 0 ? Double.NaN : productEvents[k][i] / purchaseLines[i];
-            }
-            add(features, values, new Feature(stream + "_product_share_" + slug(products.get(k)), Kind.PRODUCT_SHARE,
-                    products.get(k)), share);
-        }
+        behaviour.reset();
     }
 
     /** Reads first-party traits: numeric ones become features, the others stay text columns. */

@@ -1,0 +1,48 @@
+package personae.core.pipeline;
+
+import personae.core.Services;
+import personae.core.cohort.Members;
+import personae.core.ingest.DatasetManifest;
+import personae.core.resource.Resources.Stored;
+import personae.core.trait.TraitEnricher;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/** What the API reads of the builds' outputs (read only): a dataset's current files, a cohort's members. */
+public final class Outputs {
+
+    private final BuildContext ctx;
+
+    public Outputs(Services services) {
+        this.ctx = new BuildContext(services);
+    }
+
+    /** Whether the dataset has a built output (its first build finished). */
+    public boolean hasOutput(Stored dataset) {
+        return dataset.internal().hasNonNull(DatasetBuild.OUTPUT);
+    }
+
+    public DatasetManifest manifest(String account, String datasetId) {
+        return ctx.readJson(ctx.datasetFolder(account, datasetId) + Keys.MANIFEST, DatasetManifest.class);
+    }
+
+    public TraitEnricher.TraitColumns traitColumns(String account, String datasetId) {
+        return ctx.traitColumns(account, datasetId);
+    }
+
+    /** The dataset's traits.csv. */
+    public InputStream openTraits(String account, String datasetId) {
+        return ctx.blobs.open(ctx.datasetFolder(account, datasetId) + Keys.TRAITS);
+    }
+
+    public Members members(String account, String cohortId) {
+        return ctx.readMembers(account, cohortId);
+    }
+
+    /** A stored JSON file of a persona set, when it exists. */
+    public <T> Optional<T> personaSetFile(String key, Class<T> type) {
+        if (ctx.blobs.head(key).isEmpty()) return Optional.empty();
+        return Optional.of(ctx.readJson(key, type));
+    }
+}

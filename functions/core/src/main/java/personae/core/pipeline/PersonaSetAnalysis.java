@@ -1,0 +1,113 @@
+package personae.core.pipeline;
+
+import personae.core.analysis.Dimensions;
+import personae.core.analysis.PersonaFlow;
+import personae.core.analysis.TraitTable;
+import personae.core.ingest.DatasetManifest;
+import personae.core.persona.Feature;
+import personae.core.persona.FeatureTable;
+import personae.core.persona.PersonaModel;
+import personae.core.trait.TraitEnricher.TraitColumns;
+
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A persona set's analysis, written by ClusterPersonas beside model.json: every trait's bins for the cohort and each
+ * persona ({@code analysis_dimensions.json}) and each persona's daily membership ({@code analysis_flow.json}). Personas
+ * are the model's indexes; the API maps them to the ids the naming step gave.
+ */
+public final class PersonaSetAnalysis {
+
+    /** The stored flow: the first date, then per persona its count on each day from it. */
+    public record StoredFlow(String firstDate, List<long[]> counts) {}
+
+    private final BuildContext ctx;
+
+    PersonaSetAnalysis(BuildContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static String dimensionsKey(String account, String personaSetId) {
+        return Keys.outputs(personae.core.resource.ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_dimensions.json";
+    }
+
+    public static String flowKey(String account, String personaSetId) {
+        return Keys.outputs(personae.core.resource.ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_flow.json";
+    }
+
+    /**
+     * @param table     the members' clustering features, dataset after dataset as {@code byDataset} lists them
+     * @param byDataset the cohort's members per dataset
+     */
+    void write(String account, String personaSetId, PersonaModel model, FeatureTable table, Map<String, int[]> byDataset) {
+        writeDimensions(account, personaSetId, model, table, byDataset);
+        writeFlow(account, personaSetId, model, table, byDataset);
+    }
+
+    void writeDimensions(String account, String personaSetId, PersonaModel model, FeatureTable table,
+                         Map<String, int[]> byDataset) {
+        int[] persona = model.assignAll(table);
+        // dimensions: every trait the members' datasets have, clustering traits first
+        LinkedHashSet<String> numbers = new LinkedHashSet<>(), texts = new LinkedHashSet<>();
+        for (String ds : byDataset.keySet()) {
+            TraitColumns columns = ctx.traitColumns(account, ds);
+            numbers.addAll(TraitTable.numberTraits(columns));
+            texts.addAll(TraitTable.textTraits(columns));
+        }
+        TraitTable traits = new TraitTable(List.copyOf(numbers), List.copyOf(texts));
+        for (var e : byDataset.entrySet()) {
+            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, e.getKey()) + Keys.TRAITS)) {
+                traits.append(in, e.getValue());
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        List<String> leading = model.features().stream().map(Feature::trait).distinct().toList();
+        ctx.writeJson(dimensionsKey(account, personaSetId), Dimensions.of(traits, persona, model.k(), leading));
+    }
+
+    void writeFlow(String account, String personaSetId, PersonaModel model, FeatureTable table,
+                   Map<String, int[]> byDataset) {
+
+        // flow: every member's history replayed with the model
+        long firstDay = Long.MAX_VALUE, lastDay = Long.MIN_VALUE;
+        List<DatasetManifest> manifests = new ArrayList<>();
+        for (String ds : byDataset.keySet()) {
+            DatasetManifest m = ctx.readJson(ctx.datasetFolder(account, ds) + Keys.MANIFEST, DatasetManifest.class);
+            manifests.add(m);
+            for (DatasetManifest.StreamInfo s : m.streams().values()) {
+                if (s.minTime() == Long.MIN_VALUE) continue;
+                firstDay = Math.min(firstDay, Math.floorDiv(s.minTime(), 86_400L));
+                lastDay = Math.max(lastDay, Math.floorDiv(s.maxTime(), 86_400L));
+            }
+        }
+        PersonaFlow.Counts counts = new PersonaFlow.Counts(model.k(), firstDay == Long.MAX_VALUE ? 0 : firstDay,
+                lastDay == Long.MIN_VALUE ? -1 : lastDay);
+        int offset = 0, i = 0;
+        for (var e : byDataset.entrySet()) {
+            int[] people = e.getValue();
+            FeatureTable part = slice(table, offset, people.length);
+            offset += people.length;
+            String folder = ctx.datasetFolder(account, e.getKey());
+            PersonaFlow.replay(model, manifests.get(i++), people, part,
+                    stream -> ctx.blobs.open(folder + Keys.streamEvents(stream)), counts);
+        }
+        List<long[]> perPersona = counts.days().stream()
+                .map(days -> days.stream().mapToLong(PersonaFlow.Day::count).toArray()).toList();
+        ctx.writeJson(flowKey(account, personaSetId), new StoredFlow(
+                java.time.LocalDate.ofEpochDay(counts.firstEpochDay()).toString(), perPersona));
+    }
+
+    private static FeatureTable slice(FeatureTable t, int from, int n) {
+        if (from == 0 && n == t.rows()) return t;
+        double[][] cols = new double[t.features().size()][];
+        for (int f = 0; f < cols.length; f++) cols[f] = java.util.Arrays.copyOfRange(t.columns()[f], from, from + n);
+        return new FeatureTable(t.features(), cols, n);
+    }
+}
