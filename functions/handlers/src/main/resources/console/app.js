@@ -24,8 +24,8 @@ export const fmtNum = (x, d = 2) => x === null || x === undefined ? '–' : Numb
 const fmtMoney = x => x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
 
 function status(s, error) {
-  return h('span', { class: 'status status-' + s, title: error || null }, s === 'ready' ? 'Ready' : s === 'error' ? 'Error'
-    : s === 'running' ? 'Building' : 'Queued');
+  const words = { new: 'Queued', starting: 'Starting', running: 'Building', ready: 'Ready', error: 'Error' };
+  return h('span', { class: 'status status-' + s, title: error || null }, words[s] || s);
 }
 
 export function showError(e) {
@@ -398,8 +398,10 @@ function personaCard(s, p, index, total) {
 }
 
 // ------------------------------------------------------------------ datasets, cohorts, scopes, targets
+const NOUN = { datasets: 'dataset', cohorts: 'cohort', persona_sets: 'persona set', scopes: 'scope', targets: 'target' };
 function usedBy(list) {
-  return list.length ? list.map(([section, r], i) => [i ? ', ' : '', link(section, r)]) : h('span', { class: 'muted' }, 'nothing');
+  return list.length ? list.map(([section, r], i) => [i ? ', ' : '', h('span', { class: 'muted small' }, NOUN[section] + ' '), link(section, r)])
+    : h('span', { class: 'muted' }, 'nothing');
 }
 
 function listPage(title, intro, columns, rows, selected) {

@@ -136,7 +136,7 @@ export async function analysisTab(s, cohort, panel) {
     }
     if (!names.length) traitsBox.append(h('p', { class: 'muted' }, 'The analysis has no bins for this set’s traits.'));
     const others = allTraits.filter(n => !clustering.has(n) && !added.has(n));
-    addSelect.replaceChildren(h('option', { value: '' }, others.length ? 'Choose a trait…' : 'No other traits'), others.map(n => h('option', { value: n }, n)));
+    addSelect.replaceChildren(h('option', { value: '' }, others.length ? 'Choose a trait…' : 'No other traits'), ...others.map(n => h('option', { value: n }, n)));
     addSelect.disabled = !others.length;
   }
   const save = () => sessionStorage.setItem(storeKey, JSON.stringify([...added]));
