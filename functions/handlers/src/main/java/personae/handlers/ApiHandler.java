@@ -30,6 +30,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        APIGatewayV2HTTPResponse page = console(event);
+        if (page != null) return page;
         // bounded before anything is decoded or copied (API Gateway allows larger headers than Personae does)
         ApiResponse r;
         var tooLarge = RequestLimits.check(event.getRawPath(), event.getHeaders());
@@ -43,6 +45,23 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .withStatusCode(r.status())
                 .withHeaders(r.headers())
                 .withBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(!text)
+                .build();
+    }
+
+    /** The web console's files (routes GET / and GET /console/{proxy+} of template.yaml), or null for the API's paths. */
+    static APIGatewayV2HTTPResponse console(APIGatewayV2HTTPEvent event) {
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : "GET";
+        Console.Asset page = Console.serve(method, event.getRawPath(),
+                event.getHeaders() == null ? null : event.getHeaders().get("accept-encoding"));
+        if (page == null) return null;
+        boolean text = !page.gzipped() && page.headers().get("Content-Type").startsWith("text/");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(page.status())
+                .withHeaders(page.headers())
+                .withBody(text ? new String(page.body(), StandardCharsets.UTF_8)
+                        : Base64.getEncoder().encodeToString(page.body()))
                 .withIsBase64Encoded(!text)
                 .build();
     }

@@ -17,6 +17,7 @@ import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
 import personae.core.api.RequestLimits;
+import personae.handlers.Console;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,7 @@ final class LocalHttpServer implements AutoCloseable {
                     try {
                         JettyCall call = new JettyCall(request, response);
                         if (files != null && call.rawPath().startsWith(LocalFiles.PREFIX + "/")) files.serve(call);
+                        else if (Console.owns(call.rawPath())) console(call);
                         else serve(api, call);
                         call.finish();
                         callback.succeeded();
@@ -131,6 +133,18 @@ final class LocalHttpServer implements AutoCloseable {
             try (OutputStream body = call.respond(response.status(), out, -1)) { // chunked: streams any size
                 response.body().writeTo(body);
             }
+        }
+    }
+
+    /** The web console's files ({@link Console}), same-origin with the API. */
+    private static void console(HttpCall call) throws IOException {
+        List<String> accept = call.header("Accept-Encoding");
+        Console.Asset page = Console.serve(call.method(), call.rawPath(), String.join(",", accept));
+        Map<String, String> out = new LinkedHashMap<>(page.headers());
+        drain(call, out);
+        boolean head = call.method().equals("HEAD");
+        try (OutputStream body = call.respond(page.status(), out, head ? 0 : page.body().length)) {
+            if (!head) body.write(page.body());
         }
     }
 

@@ -211,6 +211,7 @@ public final class LocalRuntime implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "personae-shutdown"));
         System.out.println();
         System.out.println("Personae is running (local, embedded DynamoDB Local + S3Mock; state in " + config.dataDir() + ")");
+        System.out.println("  console:  http://127.0.0.1:" + runtime.port() + "/");
         System.out.println("  base URL: " + runtime.baseUrl());
         System.out.println("  API key:  " + runtime.apiKey());
         System.out.println();
