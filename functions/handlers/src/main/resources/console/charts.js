@@ -77,6 +77,12 @@ export async function analysisTab(s, cohort, panel) {
   const dims = await fetchOr404(`/persona_sets/${encodeURIComponent(s.id)}/analysis/dimensions`, panel, 'Analysis');
   if (!dims) return;
   const lib = await echarts();
+  // a trait's human name (its literate) where the traits list gives one; the machine name otherwise
+  const literate = new Map();
+  try {
+    for (const t of await get('/traits')) if (t.literate) literate.set(t.name, t.literate);
+  } catch (e) { /* names stay machine names */ }
+  const label = n => literate.get(n) || n;
   const personas = s.personas || [];
   const cohortSide = cohortTraits(dims, personas);
   const center = personas[0]?.details?.center || {};
@@ -121,7 +127,7 @@ export async function analysisTab(s, cohort, panel) {
       const pv = cohortBins.map(b => asShare(byKey.get(binKey(b))?.percent ?? 0));
       const cv = cohortBins.map(b => asShare(b.percent));
       const node = h('div', { class: 'chart chart-trait' });
-      const card = h('div', { class: 'card trait-card', 'data-trait': name }, h('div', { class: 'trait-head' }, h('h3', {}, name),
+      const card = h('div', { class: 'card trait-card', 'data-trait': name }, h('div', { class: 'trait-head' }, h('h3', { title: name }, label(name)),
         clustering.has(name) ? h('span', { class: 'tag' }, 'clustering') : h('button', { type: 'button', class: 'link small', onclick: () => { added.delete(name); save(); draw(); } }, 'Remove')),
         node, table(['Bin', personas[pIndex]?.name || 'Persona', 'Cohort'], cohortBins.map((b, i) => [labels[i], fmtPct(pv[i], 1), fmtPct(cv[i], 1)]), 'trait-table'));
       traitsBox.append(card);
@@ -136,7 +142,7 @@ export async function analysisTab(s, cohort, panel) {
     }
     if (!names.length) traitsBox.append(h('p', { class: 'muted' }, 'The analysis has no bins for this set’s traits.'));
     const others = allTraits.filter(n => !clustering.has(n) && !added.has(n));
-    addSelect.replaceChildren(h('option', { value: '' }, others.length ? 'Choose a trait…' : 'No other traits'), ...others.map(n => h('option', { value: n }, n)));
+    addSelect.replaceChildren(h('option', { value: '' }, others.length ? 'Choose a trait…' : 'No other traits'), ...others.map(n => h('option', { value: n }, label(n))));
     addSelect.disabled = !others.length;
   }
   const save = () => sessionStorage.setItem(storeKey, JSON.stringify([...added]));
