@@ -108,6 +108,7 @@ class PersonaIdentityTest {
         long kept = first.keySet().stream().filter(e -> first.get(e).equals(second.get(e))).count();
         double share = (double) kept / both;
         JsonNode now = resources.require(A, ResourceType.PERSONA_SETS, set).doc();
+        System.out.printf("customers keeping their persona id after one more month: %d of %d (%.1f%%)%n", kept, both, 100.0 * share);
         assertTrue(share >= 0.95, "customers keeping their persona id after one more month: " + share
                 + "; before " + personas + "; after " + now.path("personas") + "; " + now.path(PersonaSetBuild.LAST_REBUILD));
         String renamedNow = null;
