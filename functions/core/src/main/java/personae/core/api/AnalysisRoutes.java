@@ -12,6 +12,7 @@ import personae.core.analysis.PersonaFlow;
 import personae.core.analysis.TraitTable;
 import personae.core.api.Router.Call;
 import personae.core.ingest.DatasetManifest;
+import personae.core.pipeline.Keys;
 import personae.core.pipeline.Outputs;
 import personae.core.pipeline.PersonaSetAnalysis;
 import personae.core.resource.Json;
@@ -98,7 +99,7 @@ final class AnalysisRoutes {
 
     private ApiResponse dimensions(Call c) {
         Stored set = readySet(c);
-        Dimensions.GroupDimensions d = outputs.personaSetFile(PersonaSetAnalysis.dimensionsKey(c.account(), set.id()),
+        Dimensions.GroupDimensions d = outputs.personaSetFile(Keys.personaDimensions(c.account(), set.id()),
                 Dimensions.GroupDimensions.class).orElseThrow(() -> notAnalysed(set));
         List<String> ids = personaIds(set, d.personas().size());
         ArrayNode out = Json.MAPPER.createArrayNode();
@@ -146,7 +147,7 @@ final class AnalysisRoutes {
 
     private ApiResponse flow(Call c) {
         Stored set = readySet(c);
-        PersonaSetAnalysis.StoredFlow f = outputs.personaSetFile(PersonaSetAnalysis.flowKey(c.account(), set.id()),
+        PersonaSetAnalysis.StoredFlow f = outputs.personaSetFile(Keys.personaFlow(c.account(), set.id()),
                 PersonaSetAnalysis.StoredFlow.class).orElseThrow(() -> notAnalysed(set));
         List<String> ids = personaIds(set, f.counts().size());
         LocalDate first = LocalDate.parse(f.firstDate());

@@ -44,4 +44,15 @@ public record FeatureTable(List<Feature> features, double[][] columns, int rows)
         }
         return new FeatureTable(features, cols, rows);
     }
+
+    /** The columns of {@code chosen} (features of this table), in that order; the arrays are shared, not copied. */
+    public FeatureTable select(List<Feature> chosen) {
+        double[][] cols = new double[chosen.size()][];
+        for (int f = 0; f < cols.length; f++) {
+            int at = features.indexOf(chosen.get(f));
+            if (at < 0) throw new IllegalArgumentException("not a feature of this table: " + chosen.get(f).name());
+            cols[f] = columns[at];
+        }
+        return new FeatureTable(chosen, cols, rows);
+    }
 }

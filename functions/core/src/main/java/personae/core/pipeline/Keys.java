@@ -79,6 +79,16 @@ public final class Keys {
         return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "model.json";
     }
 
+    /** Every trait's bins for the cohort and each persona ({@code PersonaSetAnalysis}, by ClusterPersonas). */
+    public static String personaDimensions(String account, String personaSetId) {
+        return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_dimensions.json";
+    }
+
+    /** Each persona's daily membership ({@code PersonaSetAnalysis}, by ClusterPersonas). */
+    public static String personaFlow(String account, String personaSetId) {
+        return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_flow.json";
+    }
+
     /** What the naming step writes into each persona: its profile ({@code PersonaProfiles}). */
     public static String personaProfiles(String account, String personaSetId) {
         return outputs(ResourceType.PERSONA_SETS, account, personaSetId) + "profiles.json";

@@ -33,26 +33,19 @@ public final class PersonaSetAnalysis {
         this.ctx = ctx;
     }
 
-    public static String dimensionsKey(String account, String personaSetId) {
-        return Keys.outputs(personae.core.resource.ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_dimensions.json";
-    }
-
-    public static String flowKey(String account, String personaSetId) {
-        return Keys.outputs(personae.core.resource.ResourceType.PERSONA_SETS, account, personaSetId) + "analysis_flow.json";
-    }
-
     /**
      * @param table     the members' clustering features, dataset after dataset as {@code byDataset} lists them
+     * @param persona   each row's persona, as the model assigns it
      * @param byDataset the cohort's members per dataset
      */
-    void write(String account, String personaSetId, PersonaModel model, FeatureTable table, Map<String, int[]> byDataset) {
-        writeDimensions(account, personaSetId, model, table, byDataset);
+    void write(String account, String personaSetId, PersonaModel model, FeatureTable table, int[] persona,
+               Map<String, int[]> byDataset) {
+        writeDimensions(account, personaSetId, model, persona, byDataset);
         writeFlow(account, personaSetId, model, table, byDataset);
     }
 
-    void writeDimensions(String account, String personaSetId, PersonaModel model, FeatureTable table,
+    void writeDimensions(String account, String personaSetId, PersonaModel model, int[] persona,
                          Map<String, int[]> byDataset) {
-        int[] persona = model.assignAll(table);
         // dimensions: every trait the members' datasets have, clustering traits first
         LinkedHashSet<String> numbers = new LinkedHashSet<>(), texts = new LinkedHashSet<>();
         for (String ds : byDataset.keySet()) {
@@ -69,7 +62,7 @@ public final class PersonaSetAnalysis {
             }
         }
         List<String> leading = model.features().stream().map(Feature::trait).distinct().toList();
-        ctx.writeJson(dimensionsKey(account, personaSetId), Dimensions.of(traits, persona, model.k(), leading));
+        ctx.writeJson(Keys.personaDimensions(account, personaSetId), Dimensions.of(traits, persona, model.k(), leading));
     }
 
     void writeFlow(String account, String personaSetId, PersonaModel model, FeatureTable table,
@@ -100,7 +93,7 @@ public final class PersonaSetAnalysis {
         }
         List<long[]> perPersona = counts.days().stream()
                 .map(days -> days.stream().mapToLong(PersonaFlow.Day::count).toArray()).toList();
-        ctx.writeJson(flowKey(account, personaSetId), new StoredFlow(
+        ctx.writeJson(Keys.personaFlow(account, personaSetId), new StoredFlow(
                 java.time.LocalDate.ofEpochDay(counts.firstEpochDay()).toString(), perPersona));
     }
 

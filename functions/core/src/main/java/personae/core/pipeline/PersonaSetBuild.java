@@ -61,8 +61,19 @@ public final class PersonaSetBuild {
         for (String ds : byDataset.keySet()) features.addAll(ctx.traitColumns(r.account(), ds).features());
         List<Feature> featureList = chosen(List.copyOf(features), spec.modelingFields());
         if (featureList.isEmpty()) throw Problem.invalid("the cohort's datasets have no traits to cluster on");
-        FeatureTable table = FeatureTable.concat(featureList, byDataset.entrySet().stream()
-                .map(e -> ctx.readFeatures(r.account(), e.getKey(), featureList, e.getValue())).toList());
+        String stream = ctx.resources.require(r.account(), ResourceType.COHORTS, spec.cohortId()).doc()
+                .path("stream_name").asText();
+        List<Feature> streamFeatures = features.stream().filter(f -> f.label().equals(stream) && switch (f.kind()) {
+            case FREQUENCY, TOTAL_VALUE, AVERAGE_VALUE, TENURE_DAYS -> true;
+            default -> false;
+        }).toList();
+        // one read of each dataset's traits for the clustering and the profiles' traits
+        LinkedHashSet<Feature> read = new LinkedHashSet<>(featureList);
+        read.addAll(streamFeatures);
+        List<Feature> readList = List.copyOf(read);
+        FeatureTable both = FeatureTable.concat(readList, byDataset.entrySet().stream()
+                .map(e -> ctx.readFeatures(r.account(), e.getKey(), readList, e.getValue())).toList());
+        FeatureTable table = both.select(featureList);
         PersonaModel model;
         try {
             model = PersonaClustering.fit(table, spec.numberOfClusters(), CLUSTERING_SEED);
@@ -70,32 +81,28 @@ public final class PersonaSetBuild {
             throw Problem.invalid(e.getMessage());
         }
         ctx.writeJson(Keys.personaModel(r.account(), r.id()), model);
+        int[] persona = model.assignAll(table); // as a scope assigns them
         ctx.writeJson(Keys.personaProfiles(r.account(), r.id()),
-                profiles(r.account(), spec.cohortId(), model, table, List.copyOf(features), byDataset));
-        new PersonaSetAnalysis(ctx).write(r.account(), r.id(), model, table, byDataset);
+                profiles(r.account(), stream, model, table, both.select(streamFeatures), persona, byDataset));
+        new PersonaSetAnalysis(ctx).write(r.account(), r.id(), model, table, persona, byDataset);
     }
 
     /** The stored form of the personas' profiles (Jackson does not read a bare generic list). */
     record StoredProfiles(List<PersonaProfiles.Profile> personas) {}
 
     /**
-     * The personas' profiles: each member assigned as a scope would assign them, the figures read from the cohort's
-     * stream's traits (whether or not they are clustering traits) and its events' products, one dataset at a time.
+     * The personas' profiles: the figures read from the cohort's stream's traits (whether or not they are clustering
+     * traits) and its events' products, one dataset at a time.
+     *
+     * @param streamTable the members' traits of {@code stream}, in {@code table}'s row order
+     * @param persona     each row's persona
      */
-    private StoredProfiles profiles(String account, String cohortId, PersonaModel model, FeatureTable table,
-                                    List<Feature> available, Map<String, int[]> byDataset) {
-        String stream = ctx.resources.require(account, ResourceType.COHORTS, cohortId).doc().path("stream_name").asText();
-        List<Feature> streamFeatures = available.stream().filter(f -> f.label().equals(stream) && switch (f.kind()) {
-            case FREQUENCY, TOTAL_VALUE, AVERAGE_VALUE, TENURE_DAYS -> true;
-            default -> false;
-        }).toList();
-        int[] persona = model.assignAll(table);
+    private StoredProfiles profiles(String account, String stream, PersonaModel model, FeatureTable table,
+                                    FeatureTable streamTable, int[] persona, Map<String, int[]> byDataset) {
         ProductSpend products = new ProductSpend(model.k());
         int offset = 0;
-        List<FeatureTable> streamParts = new java.util.ArrayList<>();
         for (var e : byDataset.entrySet()) {
             int[] people = e.getValue();
-            streamParts.add(ctx.readFeatures(account, e.getKey(), streamFeatures, people));
             int[] personaOfPerson = new int[people.length == 0 ? 0 : people[people.length - 1] + 1];
             java.util.Arrays.fill(personaOfPerson, -1);
             for (int i = 0; i < people.length; i++) personaOfPerson[people[i]] = persona[offset + i];
@@ -108,7 +115,6 @@ public final class PersonaSetBuild {
                 }
             });
         }
-        FeatureTable streamTable = FeatureTable.concat(streamFeatures, streamParts);
         return new StoredProfiles(PersonaProfiles.of(model, table, streamTable,
                 PersonaProfiles.StreamColumns.of(streamTable, stream), persona, products));
     }

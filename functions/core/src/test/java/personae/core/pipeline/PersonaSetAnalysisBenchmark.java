@@ -77,14 +77,14 @@ public final class PersonaSetAnalysisBenchmark {
         for (int i = 0; i < 3; i++) {
             System.gc();
             long s = System.nanoTime();
-            new PersonaSetAnalysis(ctx).writeDimensions(a, set, model, table, byDataset);
+            new PersonaSetAnalysis(ctx).writeDimensions(a, set, model, model.assignAll(table), byDataset);
             long m = System.nanoTime();
             new PersonaSetAnalysis(ctx).writeFlow(a, set, model, table, byDataset);
             long e = System.nanoTime();
             System.out.printf("analysis #%d: dimensions %.2f s, flow %.2f s, heap used %d MiB, flow file %d KiB, dimensions file %d KiB%n",
                     i + 1, (m - s) / 1e9, (e - m) / 1e9, (rt.totalMemory() - rt.freeMemory()) >> 20,
-                    b.blobs.head(PersonaSetAnalysis.flowKey(a, set)).orElseThrow().size() >> 10,
-                    b.blobs.head(PersonaSetAnalysis.dimensionsKey(a, set)).orElseThrow().size() >> 10);
+                    b.blobs.head(Keys.personaFlow(a, set)).orElseThrow().size() >> 10,
+                    b.blobs.head(Keys.personaDimensions(a, set)).orElseThrow().size() >> 10);
         }
     }
 }
