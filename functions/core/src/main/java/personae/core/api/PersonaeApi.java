@@ -26,10 +26,7 @@ import personae.core.scope.ScopeSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +63,7 @@ public final class PersonaeApi {
 
     /** SHA-256 hex of an API key: only hashes are stored. */
     public static String keyHash(String apiKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return personae.core.util.Hashes.sha256Hex(apiKey);
     }
 
     /** Creates an account (if new) and makes {@code apiKey} authenticate it. */

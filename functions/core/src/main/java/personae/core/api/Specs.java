@@ -7,6 +7,7 @@ import personae.core.ingest.Condition;
 import personae.core.ingest.DatasetSpec;
 import personae.core.ingest.Identity;
 import personae.core.ingest.ValueFormat;
+import personae.core.pipeline.RefreshSchedule;
 import personae.core.resource.ResourceType;
 
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
  */
 final class Specs {
 
+    static final Pattern CLOCK_TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
+    static final Set<String> WEEKDAYS = Set.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+            "sunday");
     static final Pattern DIRECTORY = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_]*$");
     static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_.]*\\.(csv|CSV|txt|TXT|gpg|GPG|pgp|PGP|gz|GZ|bz2|BZ2)$");
 
@@ -64,13 +68,14 @@ final class Specs {
 
         public List<String> postFields() {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
-                    "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy");
+                    "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy",
+                    RefreshSchedule.FIELD);
         }
 
         public List<String> patchFields() {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
                     "upsert_columns", "reference_key_columns", "reference_key_column", "privacy",
-                    "output_all_columns_as_traits");
+                    "output_all_columns_as_traits", RefreshSchedule.FIELD);
         }
 
         /** A dataset without a name is named after its upload directory (when that is valid). */
@@ -114,6 +119,20 @@ final class Specs {
             if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
             ObjectNode traits = v.object(doc, "output_to_traits", "", false);
             if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
+            ObjectNode refresh = v.object(doc, RefreshSchedule.FIELD, "", false);
+            if (refresh != null) {
+                String path = "/" + RefreshSchedule.FIELD;
+                v.onlyFields(refresh, path, List.of("every", "at", "on"));
+                String every = v.enumString(refresh, "every", path, true, Set.copyOf(RefreshSchedule.EVERY));
+                v.pattern(refresh, "at", path, false, CLOCK_TIME, "must be a UTC time of day, HH:MM (such as \"06:00\")");
+                v.enumString(refresh, "on", path, false, WEEKDAYS);
+                if ("hour".equals(every) && (refresh.has("at") || refresh.has("on"))) {
+                    v.fail(path, "an hourly refresh runs at the start of every hour: leave out at and on", "not");
+                }
+                if ("day".equals(every) && refresh.has("on")) {
+                    v.fail(path + "/on", "is for a weekly refresh (every: \"week\")", "not");
+                }
+            }
             ObjectNode allColumns = v.object(doc, DatasetSpec.ALL_COLUMNS, "", false);
             if (allColumns != null) {
                 v.onlyFields(allColumns, "/" + DatasetSpec.ALL_COLUMNS, List.of("exclude"));

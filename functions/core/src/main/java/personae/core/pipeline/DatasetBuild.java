@@ -57,6 +57,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
             throw Problem.invalid("upload directory '" + spec.uploadDirectory() + "' has no CSV files yet: "
                     + "upload one (POST /v1/uploads/" + spec.uploadDirectory() + "/{file}.csv) and the dataset rebuilds");
         }
+        List<BlobInfo> all = files;
         if (spec.replaceAll()) {
             files = List.of(files.stream().max(Comparator.comparing(BlobInfo::lastModified)
                     .thenComparing(BlobInfo::key)).orElseThrow());
@@ -85,6 +86,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode d = s.doc();
             if (ingested.incrementalColumn() != null) incremental.record(s.internal(), read, result.highWater());
+            s.internal().put(ScheduledRefresh.INPUT_FILES, ScheduledRefresh.fingerprint(all));
             if (ingested.preview()) {
                 // column detection only: no counts of an ingestion that did not happen
                 d.remove(List.of("row_count", "identified_count", ROWS_DROPPED));

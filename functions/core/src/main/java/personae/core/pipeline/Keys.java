@@ -61,12 +61,8 @@ public final class Keys {
     public static String streamEvents(String stream) {
         String encoded = URLEncoder.encode(stream, StandardCharsets.UTF_8);
         if (encoded.length() > 200) {
-            try {
-                byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(stream.getBytes(StandardCharsets.UTF_8));
-                encoded = encoded.substring(0, 100) + "-" + java.util.HexFormat.of().formatHex(sha, 0, 16);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            encoded = encoded.substring(0, 100) + "-" + java.util.HexFormat.of()
+                    .formatHex(personae.core.util.Hashes.sha256(stream), 0, 16);
         }
         return "streams/" + encoded + ".csv";
     }
