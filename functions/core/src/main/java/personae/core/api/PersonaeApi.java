@@ -313,13 +313,16 @@ public final class PersonaeApi {
             throw ApiError.conflict("Cannot delete " + s.type().noun() + " '" + s.name() + "': it is used by "
                     + String.join(", ", names) + ". Check for dependencies and delete those first.");
         }
+        List<Stored> rebuilt = graph.rebuiltAfter(s); // a reference table's traits leave the datasets that joined it
         resources.delete(s);
         String prefix = Keys.outputs(s.type(), s.account(), s.id());
         if (prefix != null) services.blobs().deleteAll(prefix);
+        for (Stored d : rebuilt) {
+            if (d.doc().hasNonNull("last_updated_output_at")) builds.request(d.account(), d.type(), d.id());
+        }
         return ApiResponse.empty(204);
     }
 
-    /** The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url. */
     /** How far along a status is, for a stream's: ready beats error (another dataset's events are readable). */
     private static int progress(Status s) {
         return switch (s) {
@@ -331,6 +334,10 @@ public final class PersonaeApi {
         };
     }
 
+    /**
+     * The document as shown: internal state removed; a dataset's streams with their ids; a ready hosted-CSV target
+     * gets a fresh signed output_url.
+     */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
         if (s.type() == ResourceType.DATASETS && v.path("output_to_streams").isObject()) {

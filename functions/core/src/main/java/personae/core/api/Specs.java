@@ -6,6 +6,7 @@ import personae.core.Limits;
 import personae.core.ingest.Condition;
 import personae.core.ingest.DatasetSpec;
 import personae.core.ingest.Identity;
+import personae.core.ingest.ReferenceTable;
 import personae.core.ingest.ValueFormat;
 import personae.core.pipeline.RefreshSchedule;
 import personae.core.resource.ResourceType;
@@ -69,7 +70,7 @@ final class Specs {
         public List<String> postFields() {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
                     "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy",
-                    RefreshSchedule.FIELD);
+                    RefreshSchedule.FIELD, ReferenceTable.FIELD);
         }
 
         public List<String> patchFields() {
@@ -106,19 +107,25 @@ final class Specs {
                 }
             }
             boolean referenced = !DatasetSpec.referenceKeyColumns(doc).isEmpty();
-            ObjectNode sets = v.object(doc, "identity_sets", "", true);
-            if (sets != null) {
-                if (sets.isEmpty() && !referenced) {
-                    v.fail("/identity_sets", "needs at least one identity set, or reference_key_columns naming the "
-                            + "columns that identify a person (such as a customer id) with identity_sets {}",
-                            "minProperties");
+            ObjectNode table = v.object(doc, ReferenceTable.FIELD, "", false);
+            ObjectNode sets = null;
+            if (table != null) {
+                referenceTable(doc, table, v);
+            } else {
+                sets = v.object(doc, "identity_sets", "", true);
+                if (sets != null) {
+                    if (sets.isEmpty() && !referenced) {
+                        v.fail("/identity_sets", "needs at least one identity set, or reference_key_columns naming the "
+                                + "columns that identify a person (such as a customer id) with identity_sets {}",
+                                "minProperties");
+                    }
+                    sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
                 }
-                sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
+                ObjectNode streams = v.object(doc, "output_to_streams", "", false);
+                if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
+                ObjectNode traits = v.object(doc, "output_to_traits", "", false);
+                if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
             }
-            ObjectNode streams = v.object(doc, "output_to_streams", "", false);
-            if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
-            ObjectNode traits = v.object(doc, "output_to_traits", "", false);
-            if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
             ObjectNode refresh = v.object(doc, RefreshSchedule.FIELD, "", false);
             if (refresh != null) {
                 String path = "/" + RefreshSchedule.FIELD;
@@ -154,14 +161,36 @@ final class Specs {
             List<String> references = v.strings(doc, "reference_key_columns", "", false, null);
             String reference = v.string(doc, "reference_key_column", "", false);
             if (sets != null) {
+                ObjectNode identitySets = sets;
                 // a reference key column is output under its own name: it cannot also be a mapped identity key's
                 Set<String> keys = new java.util.HashSet<>();
-                sets.properties().forEach(e -> e.getValue().fieldNames().forEachRemaining(keys::add));
+                identitySets.properties().forEach(e -> e.getValue().fieldNames().forEachRemaining(keys::add));
                 List<String> all = references == null ? List.of() : references;
                 for (int i = 0; i < all.size(); i++) {
                     if (keys.contains(all.get(i))) v.fail("/reference_key_columns/" + i, collision(all.get(i)), "not");
                 }
                 if (reference != null && keys.contains(reference)) v.fail("/reference_key_column", collision(reference), "not");
+            }
+        }
+
+        /** A reference table ({@link ReferenceTable}): a key column and traits; no people, so no identity or stream. */
+        private void referenceTable(ObjectNode doc, ObjectNode table, Validation v) {
+            String path = "/" + ReferenceTable.FIELD;
+            v.onlyFields(table, path, List.of("key", "column"));
+            v.enumString(table, "key", path, true, Set.copyOf(ReferenceTable.KEYS));
+            v.string(table, "column", path, true);
+            String why = " (a reference table's rows are postcodes, states or email domains, not people)";
+            if (doc.hasNonNull("identity_sets") && !doc.get("identity_sets").isEmpty()) {
+                v.fail("/identity_sets", "must be {} or left out for a reference table" + why, "not");
+            }
+            for (String f : List.of("output_to_streams", "reference_key_columns", "reference_key_column",
+                    "upsert_columns", "incremental_column", DatasetSpec.ALL_COLUMNS)) {
+                if (doc.hasNonNull(f)) v.fail("/" + f, "is not for a reference table" + why, "not");
+            }
+            ObjectNode traits = v.object(doc, "output_to_traits", "", true);
+            if (traits != null) {
+                if (traits.isEmpty()) v.fail("/output_to_traits", "needs at least one trait: the values the table gives", "minProperties");
+                traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
             }
         }
 

@@ -50,6 +50,8 @@ public final class Keys {
     /** File names inside a dataset build folder. */
     public static final String PEOPLE = "people.csv";
     public static final String MANIFEST = "manifest.json";
+    /** A reference-table dataset's rows: normalised key, then its traits (ingest/ReferenceTable). */
+    public static final String REFERENCE_TABLE = "reference.csv";
     public static final String FIRST_PARTY_TRAITS = "first_party_traits.csv";
     public static final String TRAITS = "traits.csv";
     public static final String TRAIT_FEATURES = "traits.json";
