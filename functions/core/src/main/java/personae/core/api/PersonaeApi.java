@@ -164,6 +164,7 @@ public final class PersonaeApi {
                 .add("DELETE", "/v1/streams/{stream_id_or_name}", c -> delete(stream(c.account(), c.param("stream_id_or_name"), false)))
                 .add("PATCH", "/v1/persona_sets/{id}/personas/{persona_id}", this::renamePersona)
                 .add("GET", "/v1/targets/{id}/download.csv", downloads::download)
+                .add("POST", "/v1/targets/{id}/preview", downloads::preview)
                 .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
                 .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
                 .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))

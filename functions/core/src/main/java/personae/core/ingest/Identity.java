@@ -55,12 +55,27 @@ public final class Identity {
 
     /** SHA-256 hex of the normalized email (the v1 {@code email_hash} definition). */
     public static String emailHash(String normalizedEmail) {
+        return sha256Hex(normalizedEmail);
+    }
+
+    /** SHA-256 of the UTF-8 bytes, as 64 lower-case hex digits. */
+    public static String sha256Hex(String s) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The normalized name + address string two rows of one person share: the name ({@code first|last}, or a full
+     * name) folded, the street with suffixes abbreviated, the 5-digit postcode (empty when there is none). Identity
+     * resolution keys people by it ({@link #addressKey}); hashed targets publish its SHA-256.
+     */
+    public static String nameAddress(String name, String street, String postcode) {
+        String pc = normalizePostcode(postcode);
+        return fold(name.replace('|', ' ')) + "|" + normalizeStreet(street) + "|" + (pc == null ? "" : pc);
     }
 
     /**
