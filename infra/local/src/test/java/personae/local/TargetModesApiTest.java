@@ -123,8 +123,10 @@ class TargetModesApiTest {
 
     /** A target of the scope with these extra fields, built; its document. */
     JsonNode target(String name, String fields) {
-        String id = created(api.postJson("/targets", "{\"name\": \"" + name + "\", \"scope_id\": \"" + scope
-                + "\", \"options\": {\"type\": \"hosted_csv\"}" + fields + "}"));
+        Answer posted = api.postJson("/targets", "{\"name\": \"" + name + "\", \"scope_id\": \"" + scope
+                + "\", \"options\": {\"type\": \"hosted_csv\"}" + fields + "}");
+        String id = created(posted);
+        assertFalse(posted.json().has("final_structure"), "final_structure is present only once built: " + posted.body());
         JsonNode doc = api.awaitBuilt("/targets/" + id, BUILD, new ArrayList<>());
         assertEquals("ready", doc.path("status").asText(), doc.toString());
         return doc;
@@ -171,6 +173,7 @@ class TargetModesApiTest {
         assertEquals(people.stream().map(Person::email).collect(Collectors.toSet()), Set.copyOf(column(rows, "email")),
                 "the people's emails in clear");
         assertEquals(rows.get(0), outputCols(t), "final_structure lists the written columns in order: " + t);
+        assertTrue(t.has("managed") && !t.path("managed").asBoolean(true), "a publication is not managed: " + t);
         JsonNode identity = t.path("final_structure").get(rows.get(0).indexOf("email"));
         assertTrue(identity.path("is_identity_col").asBoolean(), "an identity column says so: " + identity);
         JsonNode persona = t.path("final_structure").get(rows.get(0).indexOf(personaIdColumn()));

@@ -328,9 +328,13 @@ public final class PersonaeApi {
         return ApiResponse.empty(204);
     }
 
-    /** The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url. */
+    /**
+     * The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url, and
+     * every target {@code managed: false} (Personae's targets are publications, never managed).
+     */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
+        if (s.type() == ResourceType.TARGETS) v.put("managed", false);
         if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
             ((ObjectNode) v.get("options")).put("output_url", services.blobs()
                     .presignGet(Keys.targetOutput(s.account(), s.id()), services.settings().presignTtl()).toString());
