@@ -60,13 +60,17 @@ public final class Identity {
 
     /** SHA-256 of the UTF-8 bytes, as 64 lower-case hex digits. */
     public static String sha256Hex(String s) {
+        return HexFormat.of().formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One digest per thread: {@code MessageDigest.getInstance} costs more than hashing a short string. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     /**
      * The normalized name + address string two rows of one person share: the name ({@code first|last}, or a full
