@@ -220,6 +220,19 @@ class TargetModesApiTest {
     }
 
     @Test
+    void aPatchNamingAnotherModeSwitchesTheTargetToIt() {
+        String id = target("Switched", "").path("id").asText();
+        Answer patched = api.send("PATCH", "/targets/" + id, "application/json+merge-patch",
+                HttpRequest.BodyPublishers.ofString("{\"representation\": {\"mode\": \"hashed\"}}"));
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals("{\"mode\":\"hashed\"}", patched.json().path("representation").toString(),
+                "the identified mode's aggregate is gone with it");
+        JsonNode doc = api.awaitBuilt("/targets/" + id, BUILD, new ArrayList<>());
+        assertEquals("ready", doc.path("status").asText(), doc.toString());
+        assertEquals("email_hash", download(doc).get(0).get(0), "rebuilt hashed");
+    }
+
+    @Test
     void aReferencedTargetIsKeyedOnlyByTheDatasetsReferenceColumn() {
         List<List<String>> rows = download(target("Referenced", ", \"representation\": {\"mode\": \"referenced\","
                 + " \"reference\": {\"dataset_id\": \"" + dataset + "\", \"column_name\": \"customer_id\"}}"));

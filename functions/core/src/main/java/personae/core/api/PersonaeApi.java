@@ -218,7 +218,7 @@ public final class PersonaeApi {
         ObjectNode patch = jsonObject(c);
         Validation v = new Validation();
         v.onlyFields(patch, "", spec.patchFields());
-        if (patch.get("representation") instanceof ObjectNode) spec.defaults(patch, names(c.account()));
+        if (patch.get("representation") instanceof ObjectNode) spec.patchDefaults(patch, names(c.account()));
         ObjectNode merged = current.view();
         MergePatch.apply(merged, patch);
         for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",

@@ -39,6 +39,11 @@ final class Specs {
          * and a target without a representation), before validation. {@code names} finds a referenced resource's name.
          */
         default void defaults(ObjectNode body, Names names) { }
+
+        /** The same for a PATCH body that carries a {@code representation} (before it is merged). */
+        default void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+        }
     }
 
     /** The name of a resource this account has, if it exists. */
@@ -452,6 +457,19 @@ final class Specs {
                     && !rep.has("aggregate")) {
                 rep.put("aggregate", "person");
             }
+        }
+
+        /**
+         * A PATCH's representation names its mode: the stored fields of another mode are dropped (explicit nulls in
+         * the merge patch), so {@code {"representation": {"mode": "hashed"}}} switches an identified target to hashed;
+         * fields of the same mode merge as usual.
+         */
+        public void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+            ObjectNode rep = (ObjectNode) patch.get("representation");
+            List<String> own = REPRESENTATION_FIELDS.get(rep.path("mode").asText(""));
+            if (own == null) return;
+            for (String f : ALL_REPRESENTATION_FIELDS) if (!own.contains(f) && !rep.has(f)) rep.putNull(f);
         }
 
         public void validate(ObjectNode doc, Validation v) {
