@@ -109,7 +109,7 @@ public final class TargetCsv {
             long written;
             try (CSVPrinter p = printer(target, structure.stream().map(Out::header).toList(), out)) {
                 written = mode.equals("hashed")
-                        ? shuffled(target, in, filters, structure, p, max)
+                        ? shuffled(target, in, filters, structure, p, cap, max)
                         : streamed(mode, rep, sc, in, cols, filters, structure, p, max);
             }
             return new Result(written, finalStructure);
@@ -259,15 +259,15 @@ public final class TargetCsv {
     }
 
     /**
-     * Hashed rows, shuffled: the kept rows are held as columns (a hash as 32 bytes, any other cell as a dictionary
-     * code), then written in an order drawn from a generator seeded by the target's id.
+     * Hashed rows, shuffled: the kept rows (all of them, or a preview's first {@code cap}) are held as columns (a hash
+     * as 32 bytes, any other cell as a dictionary code), then written in an order drawn from a generator seeded by the
+     * target's id, so a {@code limit} takes a random sample of them.
      */
     private static long shuffled(JsonNode target, CSVParser in, List<PersonaFilter> filters, List<Out> structure,
-                                 CSVPrinter p, long max) throws IOException {
+                                 CSVPrinter p, long cap, long max) throws IOException {
         List<ColumnStore> stores = structure.stream().map(o -> o.source().hash() ? (ColumnStore) new HashStore()
                 : new CodeStore()).toList();
         int n = 0;
-        long cap = max; // a preview keeps its first rows and shuffles those
         for (CSVRecord r : in) {
             if (n >= cap || n == Integer.MAX_VALUE - 8) break;
             if (!keeps(filters, r)) continue;

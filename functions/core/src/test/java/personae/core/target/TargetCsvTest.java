@@ -150,6 +150,20 @@ class TargetCsvTest {
     }
 
     @Test
+    void aHashedTargetsLimitIsASampleOfAllItsRowsNotTheFirstOnes() {
+        StringBuilder scope = new StringBuilder("email,fdy_persona_set_ps_1_persona_id\n");
+        for (int i = 0; i < 200; i++) scope.append("p").append(i).append("@x.com,p1\n");
+        java.util.List<String> first = run("{\"representation\":{\"mode\":\"hashed\"}}", scope.toString()).lines()
+                .skip(1).limit(20).map(l -> l.split(",")[0]).toList();
+        java.util.Set<String> firstTwenty = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) firstTwenty.add(personae.core.ingest.Identity.emailHash("p" + i + "@x.com"));
+        java.util.List<String> limited = run("{\"representation\":{\"mode\":\"hashed\"},\"limit\":{\"method\":\"row_count\","
+                + "\"threshold\":20}}", scope.toString()).lines().skip(1).map(l -> l.split(",")[0]).toList();
+        assertEquals(first, limited, "the limit takes the shuffle's first rows");
+        assertNotEquals(firstTwenty, java.util.Set.copyOf(limited), "drawn from all 200 people, not the scope's first 20");
+    }
+
+    @Test
     void aResidenceTargetKeepsTheFirstPersonOfEachStreetAndPostcodeAndEveryoneWithoutAStreet() {
         String out = run("{\"representation\":{\"mode\":\"identified\",\"aggregate\":\"residence\"},"
                 + "\"custom_structure\":[{\"scope_col\":\"email\",\"output_col\":\"email\"}]}", GEO);
