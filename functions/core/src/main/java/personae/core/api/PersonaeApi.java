@@ -156,6 +156,7 @@ public final class PersonaeApi {
                 .add("DELETE", "/v1/streams/{stream_id_or_name}", c -> delete(stream(c.account(), c.param("stream_id_or_name"), false)))
                 .add("PATCH", "/v1/persona_sets/{id}/personas/{persona_id}", this::renamePersona)
                 .add("GET", "/v1/targets/{id}/download.csv", downloads::download)
+                .add("POST", "/v1/targets/{id}/preview", downloads::preview)
                 .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
                 .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
                 .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))
@@ -209,7 +210,7 @@ public final class PersonaeApi {
         ObjectNode patch = jsonObject(c);
         Validation v = new Validation();
         v.onlyFields(patch, "", spec.patchFields());
-        if (patch.get("representation") instanceof ObjectNode) spec.defaults(patch, names(c.account()));
+        if (patch.get("representation") instanceof ObjectNode) spec.patchDefaults(patch, names(c.account()));
         ObjectNode merged = current.view();
         MergePatch.apply(merged, patch);
         for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",
@@ -336,10 +337,12 @@ public final class PersonaeApi {
 
     /**
      * The document as shown: internal state removed; a dataset's streams with their ids; a ready hosted-CSV target
-     * gets a fresh signed output_url.
+     * gets a fresh signed output_url, and every target {@code managed: false} (Personae's targets are publications,
+     * never managed).
      */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
+        if (s.type() == ResourceType.TARGETS) v.put("managed", false);
         if (s.type() == ResourceType.DATASETS && v.path("output_to_streams").isObject()) {
             // the read-only id of each stream the dataset writes (streams are created with the dataset)
             v.get("output_to_streams").properties().forEach(e -> {

@@ -44,6 +44,11 @@ final class Specs {
          * and a target without a representation), before validation. {@code names} finds a referenced resource's name.
          */
         default void defaults(ObjectNode body, Names names) { }
+
+        /** The same for a PATCH body that carries a {@code representation} (before it is merged). */
+        default void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+        }
     }
 
     /** The name of a resource this account has, if it exists. */
@@ -433,6 +438,60 @@ final class Specs {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
+    static final Set<String> IDENTIFIED_PRESETS = Set.of("default", "linkedin", "youtube", "klaviyo", "segment",
+            "iterable", "poplar", "salesforce", "hubspot", "address_only", "liveramp");
+    static final Set<String> HASHED_PRESETS = Set.of("default", "linkedin", "taboola", "snapchat", "tiktok", "pinterest",
+            "youtube", "google_ads", "facebook");
+    static final Set<String> AGGREGATED_PRESETS = Set.of("default", "google_ads");
+    static final Set<String> GEOGRAPHIC = Set.of("postcode", "county", "metro", "state", "census_block_group",
+            "census_tract", "dma");
+
+    /**
+     * A target's representation (TargetModes, a oneOf on mode); returns the mode. Every mode is built; what is not
+     * (platform presets, geographies Personae has no column for, geometries) is refused naming the field.
+     */
+    static String representation(ObjectNode rep, Validation v) {
+        String mode = v.enumString(rep, "mode", "/representation", true, REPRESENTATION_FIELDS.keySet());
+        v.onlyFields(rep, "/representation", mode == null ? ALL_REPRESENTATION_FIELDS : REPRESENTATION_FIELDS.get(mode));
+        if (mode == null) return null;
+        Set<String> presets = switch (mode) {
+            case "identified" -> IDENTIFIED_PRESETS;
+            case "hashed" -> HASHED_PRESETS;
+            case "aggregated" -> AGGREGATED_PRESETS;
+            default -> Set.of("default");
+        };
+        String preset = v.enumString(rep, "transform_preset", "/representation", false, presets);
+        if (preset != null && !preset.equals("default")) {
+            v.fail("/representation/transform_preset", "platform presets are not built by Personae (got '" + preset
+                    + "'): omit transform_preset or use default, and shape the columns with custom_structure", "enum");
+        }
+        switch (mode) {
+            case "identified" -> v.enumString(rep, "aggregate", "/representation", true, Set.of("person", "residence"));
+            case "aggregated" -> {
+                String level = v.enumString(rep, "aggregate", "/representation", true, GEOGRAPHIC);
+                if (level != null && !personae.core.target.TargetCsv.AREAS.contains(level)) {
+                    v.fail("/representation/aggregate", "Personae aggregates by the people's own state or postcode "
+                            + "only (got '" + level + "'; it has no geographic reference data)", "enum");
+                }
+                if (Boolean.TRUE.equals(v.bool(rep, "include_geometry", "/representation", false))) {
+                    v.fail("/representation/include_geometry", "area geometries are not available in Personae; omit "
+                            + "include_geometry", "enum");
+                }
+            }
+            case "referenced" -> {
+                ObjectNode reference = v.object(rep, "reference", "/representation", !rep.hasNonNull("reference_dataset_id"));
+                if (reference != null) {
+                    v.onlyFields(reference, "/representation/reference", List.of("dataset_id", "column_name"));
+                    v.string(reference, "dataset_id", "/representation/reference", true);
+                    v.string(reference, "column_name", "/representation/reference", true);
+                }
+                v.string(rep, "reference_dataset_id", "/representation", false);
+            }
+            default -> { }
+        }
+        return mode;
+    }
+
     static final Spec TARGET = new Spec() {
         public ResourceType type() { return ResourceType.TARGETS; }
 
@@ -455,6 +514,19 @@ final class Specs {
             }
         }
 
+        /**
+         * A PATCH's representation names its mode: the stored fields of another mode are dropped (explicit nulls in
+         * the merge patch), so {@code {"representation": {"mode": "hashed"}}} switches an identified target to hashed;
+         * fields of the same mode merge as usual.
+         */
+        public void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+            ObjectNode rep = (ObjectNode) patch.get("representation");
+            List<String> own = REPRESENTATION_FIELDS.get(rep.path("mode").asText(""));
+            if (own == null) return;
+            for (String f : ALL_REPRESENTATION_FIELDS) if (!own.contains(f) && !rep.has(f)) rep.putNull(f);
+        }
+
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
             if (doc.hasNonNull("connection_id")) {
@@ -463,7 +535,12 @@ final class Specs {
             ObjectNode options = v.object(doc, "options", "", true);
             if (options != null) {
                 v.onlyFields(options, "/options", List.of("type", "delimiter", "gzip", "quote_all", "output_url"));
-                String type = v.enumString(options, "type", "/options", true, Set.of("hosted_csv", "lookup_api"));
+                String type = v.string(options, "type", "/options", true);
+                if (type != null && !Set.of("hosted_csv", "lookup_api").contains(type)) {
+                    v.fail("/options/type", "must be hosted_csv (or lookup_api); replication targets (got '"
+                            + Limits.excerpt(type) + "') need connections, which Personae does not have", "enum");
+                    type = null;
+                }
                 if ("lookup_api".equals(type)) {
                     v.fail("/options/type", "lookup_api targets (real-time lookup) are not available yet; use hosted_csv",
                             "enum");
@@ -474,22 +551,7 @@ final class Specs {
                 v.bool(options, "quote_all", "/options", false);
             }
             ObjectNode rep = v.object(doc, "representation", "", true);
-            if (rep != null) {
-                String mode = v.enumString(rep, "mode", "/representation", true, REPRESENTATION_FIELDS.keySet());
-                v.onlyFields(rep, "/representation", mode == null ? ALL_REPRESENTATION_FIELDS : REPRESENTATION_FIELDS.get(mode));
-                if (mode != null && !mode.equals("identified")) {
-                    v.fail("/representation/mode", "only the identified mode is available yet (got '" + mode + "')", "enum");
-                }
-                if ("identified".equals(mode)) {
-                    v.enumString(rep, "aggregate", "/representation", true, Set.of("person", "residence"));
-                    if ("residence".equals(rep.path("aggregate").asText())) {
-                        v.fail("/representation/aggregate", "only person aggregation is available yet", "enum");
-                    }
-                    v.enumString(rep, "transform_preset", "/representation", false, Set.of("default", "linkedin",
-                            "youtube", "klaviyo", "segment", "iterable", "poplar", "salesforce", "hubspot",
-                            "address_only", "liveramp"));
-                }
-            }
+            String mode = rep == null ? null : representation(rep, v);
             ObjectNode limit = v.object(doc, "limit", "", false);
             if (limit != null) {
                 String method = v.enumString(limit, "method", "/limit", true, LIMIT_FIELDS.keySet());
@@ -548,11 +610,16 @@ final class Specs {
                     v.string(c, "scope_col", p, true);
                     v.string(c, "output_col", p, true);
                     v.bool(c, "is_identity_col", p, false);
-                    if (v.enumString(c, "aggregation", p, false, Set.of("avg", "count", "countif")) != null) {
-                        v.fail(p + "/aggregation", "applies to the aggregated mode only, which is not available yet",
-                                "enum");
+                    String aggregation = v.enumString(c, "aggregation", p, false, Set.of("avg", "count", "countif"));
+                    if (aggregation != null && mode != null && !mode.equals("aggregated")) {
+                        v.fail(p + "/aggregation", "applies to the aggregated mode only (this target's mode is '"
+                                + mode + "')", "enum");
                     }
-                    v.string(c, "aggregation_criteria", p, false);
+                    String criteria = v.string(c, "aggregation_criteria", p, false);
+                    if ("countif".equals(aggregation) && criteria == null) {
+                        v.fail(p + "/aggregation_criteria", "is required with countif: the value counted (for a persona"
+                                + " set's persona id column, the persona id)", "required");
+                    }
                 }
             }
             ObjectNode payloadMap = v.object(doc, "payload_map", "", false);

@@ -475,9 +475,7 @@ public final class DatasetIngestor {
             String raw = name + "|" + street + "|" + (postcode == null ? "" : postcode);
             Long key = addressKeys.get(raw);
             if (key == null) {
-                String pc = Identity.normalizePostcode(postcode);
-                key = Identity.addressKey(Identity.fold(name.replace('|', ' ')) + "|" + Identity.normalizeStreet(street)
-                        + "|" + (pc == null ? "" : pc));
+                key = Identity.addressKey(Identity.nameAddress(name, street, postcode));
                 cache(addressKeys, raw, key);
             }
             rowKeys[n++] = key;

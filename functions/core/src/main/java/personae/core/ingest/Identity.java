@@ -55,6 +55,16 @@ public final class Identity {
     }
 
     /**
+     * The normalized name + address string two rows of one person share: the name ({@code first|last}, or a full
+     * name) folded, the street with suffixes abbreviated, the 5-digit postcode (empty when there is none). Identity
+     * resolution keys people by it ({@link #addressKey}); hashed targets publish its SHA-256.
+     */
+    public static String nameAddress(String name, String street, String postcode) {
+        String pc = normalizePostcode(postcode);
+        return fold(name.replace('|', ' ')) + "|" + normalizeStreet(street) + "|" + (pc == null ? "" : pc);
+    }
+
+    /**
      * E.164 form ({@code +16175550134}); null when the cell holds no plausible phone number. Ten-digit and
      * {@code 1}-prefixed eleven-digit numbers are read as US numbers without the (slower) full parser. Placeholders
      * that many customers share ({@code 000-000-0000}, {@code 999-999-9999}, {@code 123-456-7890}) are not phones:

@@ -100,6 +100,11 @@ public final class Keys {
         return outputs(ResourceType.TARGETS, account, targetId) + "output.csv";
     }
 
+    /** A target's preview ({@code POST /v1/targets/{id}/preview}): its first rows, beside its output. */
+    public static String targetPreview(String account, String targetId) {
+        return outputs(ResourceType.TARGETS, account, targetId) + "preview.csv";
+    }
+
     /** The folder of everything Personae derived for a built resource (deleted with it); null for other kinds. */
     public static String outputs(ResourceType type, String account, String id) {
         return type.isBuilt() ? type.wire() + "/" + account + "/" + id + "/" : null;
