@@ -31,6 +31,16 @@ public final class Members {
         }
     }
 
+    /** Adds every person of a dataset: person ids {@code 0..people-1}. */
+    public void addDataset(String datasetId, int people) {
+        byDataset.computeIfAbsent(datasetId, k -> new BitSet()).set(0, people);
+    }
+
+    public boolean contains(String datasetId, int person) {
+        BitSet bits = byDataset.get(datasetId);
+        return bits != null && bits.get(person);
+    }
+
     public void addAll(Members other) {
         other.byDataset.forEach((d, bits) -> byDataset.computeIfAbsent(d, k -> new BitSet()).or(bits));
     }
