@@ -141,8 +141,11 @@ class CohortsAndScopesTest {
             long expected = customers.stream().filter(rules.get(e.getKey())).count();
             assertTrue(expected > 0 && expected < customers.size(), "the file's customers are split by " + e.getKey()
                     + " (" + expected + " of " + customers.size() + "), so the cohort tells the rule apart");
-            assertEquals(expected, ready("/cohorts/" + e.getValue()).path("population_count").asLong(),
+            JsonNode cohort = ready("/cohorts/" + e.getValue());
+            assertEquals(expected, cohort.path("population_count").asLong(),
                     "population_count of the cohort with traits " + e.getKey());
+            assertTrue(cohort.path("classic").isBoolean() && !cohort.path("classic").asBoolean(),
+                    "the read-only classic is present, false: " + cohort);
         }
     }
 

@@ -73,7 +73,10 @@ final class CohortBuild {
                 if (s.traits() != null) BuildContext.closeQuietly(s.traits());
             }
         }
-        ctx.resources.update(r.account(), ResourceType.COHORTS, r.id(), s -> s.doc().put("population_count", members));
+        ctx.resources.update(r.account(), ResourceType.COHORTS, r.id(), s -> {
+            s.doc().put("population_count", members);
+            s.doc().put("classic", false); // read-only: no cohort here is a managed (legacy) one
+        });
     }
 
     /** The traits.csv columns that hold numbers: the features (number traits, category indicators), not text traits. */
