@@ -65,6 +65,15 @@ public final class Members {
         }
     }
 
+    /** The ids of the datasets with at least one person here, in order. */
+    public java.util.Set<String> datasets() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        byDataset.forEach((d, bits) -> {
+            if (!bits.isEmpty()) out.add(d);
+        });
+        return out;
+    }
+
     public long size() {
         return byDataset.values().stream().mapToLong(BitSet::cardinality).sum();
     }

@@ -50,6 +50,7 @@ final class ScopeBuild {
         if (spec.everyone()) everyone(r.account(), population);
         for (String c : spec.cohortIds()) population.addAll(ctx.readMembers(r.account(), c));
         for (String c : spec.exclusionCohortIds()) population.removeAll(ctx.readMembers(r.account(), c));
+        Set<String> populationDatasets = population.datasets(); // before the preview's cap: the same checks either way
         if (spec.preview()) population.limit(PREVIEW_ROWS);
         Map<String, int[]> byDataset = population.byDataset();
 
@@ -76,7 +77,7 @@ final class ScopeBuild {
         }
         List<String> identityColumns = ctx.identityColumns(r.account(), byDataset.keySet());
         List<String> attributes = spec.attributes();
-        checkAttributes(r.account(), byDataset.keySet(), attributes,
+        checkAttributes(r.account(), populationDatasets, attributes,
                 ScopeOutput.header(identityColumns, payload, spec.payloadCohortIds(), List.of()));
         long rows;
         try (OutputStream os = ctx.blobs.create(Keys.scopeOutput(r.account(), r.id()));
@@ -139,10 +140,11 @@ final class ScopeBuild {
     }
 
     /**
-     * Each attribute is a trait of at least one of the population's datasets (a person's value comes from their own
-     * dataset; people of a dataset without the trait get an empty cell), and its column's name is not another column's.
+     * Each attribute is a trait of at least one of the population's datasets, when it has people (a person's value
+     * comes from their own dataset; people of a dataset without the trait get an empty cell), and its column's name is
+     * not another column's.
      */
-    private void checkAttributes(String account, Iterable<String> datasets, List<String> attributes, List<String> columns) {
+    private void checkAttributes(String account, Set<String> datasets, List<String> attributes, List<String> columns) {
         if (attributes.isEmpty()) return;
         Set<String> have = new TreeSet<>();
         for (String ds : datasets) have.addAll(TraitNames.traits(ctx.traitColumns(account, ds)));
@@ -153,7 +155,7 @@ final class ScopeBuild {
             }
         }
         List<String> missing = attributes.stream().filter(a -> !have.contains(a)).toList();
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !datasets.isEmpty()) {
             throw Problem.invalid("payload.attributes names " + missing.stream().map(a -> "'" + Limits.excerpt(a) + "'")
                     .collect(Collectors.joining(", ")) + ", which the population's datasets do not have (their traits: "
                     + String.join(", ", have) + ")");
