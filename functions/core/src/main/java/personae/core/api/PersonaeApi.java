@@ -8,6 +8,7 @@ import personae.core.Kinds;
 import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
+import personae.core.cohort.TraitNames;
 import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.ingest.DatasetSpec;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -160,7 +162,7 @@ public final class PersonaeApi {
                 .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
                 .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
                 .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))
-                .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> emptyFor(c))
+                .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> refs(c, ScopeSpec.PAYLOAD_COHORTS))
                 .add("GET", "/v1/scopes/{id}/payload/outcomes", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/payload/recommenders", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/targets", c -> ok(graph.dependents(resources.require(c.account(),
@@ -168,6 +170,9 @@ public final class PersonaeApi {
                         .map(this::view).toList()))
                 .add("GET", "/v1/scopes/{id}/datasets", c -> {
                     Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+                    if (ScopeSpec.of(scope.doc()).everyone()) { // population.cohort_ids []: every dataset's people
+                        return ok(resources.list(c.account(), ResourceType.DATASETS).stream().map(this::view).toList());
+                    }
                     List<ObjectNode> out = new ArrayList<>();
                     for (String cohortId : ScopeSpec.POPULATION.strings(scope.doc())) {
                         resources.find(c.account(), ResourceType.COHORTS, cohortId).ifPresent(cohort ->
@@ -257,6 +262,23 @@ public final class PersonaeApi {
                     + kind.type().noun() + " names are unique");
         }
         if (kind.type() == ResourceType.DATASETS && v.ok()) checkColumns(account, doc, v);
+        if (v.ok()) checkTraitNames(account, kind.type(), doc, v);
+    }
+
+    /** A cohort's {@code traits[].name} and a scope's {@code payload.attributes} name traits the account knows. */
+    private void checkTraitNames(String account, ResourceType type, JsonNode doc, Validation v) {
+        Map<String, String> named = new LinkedHashMap<>(); // pointer -> trait name
+        JsonNode list = type == ResourceType.COHORTS ? doc.path("traits")
+                : type == ResourceType.SCOPES ? doc.path("payload").path("attributes") : null;
+        if (list == null || !list.isArray() || list.isEmpty()) return;
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode name = type == ResourceType.COHORTS ? list.get(i).path("name") : list.get(i);
+            named.put(type == ResourceType.COHORTS ? "/traits/" + i + "/name" : "/payload/attributes/" + i, name.asText());
+        }
+        TraitNames known = TraitNames.of(services, account);
+        named.forEach((pointer, name) -> {
+            if (!known.has(name)) v.fail(pointer, known.unknown(name), "reference");
+        });
     }
 
     private static void checkShape(Reference r, JsonNode doc, Validation v) {
