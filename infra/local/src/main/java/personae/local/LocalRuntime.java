@@ -234,7 +234,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown(); // a sweep under way finishes its call (the next start's sweep finishes the rest)
+        try {
+            if (!scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) scheduler.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.close();
         runner.close();
         files.close();
