@@ -19,17 +19,30 @@ import java.util.Map;
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final PersonaeApi api;
+    private final AccountSweep sweep;
 
     public ApiHandler() {
         this(LambdaServices.get());
     }
 
     public ApiHandler(Services services) {
+        this(services, AccountSweep.grace(System.getenv()));
+    }
+
+    ApiHandler(Services services, java.time.Duration deletionGrace) {
         this.api = new PersonaeApi(services);
+        this.sweep = new AccountSweep(services, deletionGrace);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        if (AccountSweep.EVENT.equals(event.getRouteKey()) && event.getRequestContext() == null) {
+            // the EventBridge schedule's constant input (template.yaml, AccountSweep), never an HTTP request
+            int removed = sweep.run().size();
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "application/json"))
+                    .withBody("{\"removed_accounts\":" + removed + "}").build();
+        }
         APIGatewayV2HTTPResponse page = console(event);
         if (page != null) return page;
         // bounded before anything is decoded or copied (API Gateway allows larger headers than Personae does)

@@ -9,6 +9,7 @@ import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.pipeline.Builds;
 import personae.emulators.Emulators;
 import personae.emulators.SigV4;
+import personae.handlers.AccountSweep;
 import personae.handlers.step.StepHandler;
 import personae.handlers.step.Steps;
 import personae.local.statemachine.StateMachineRunner;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +38,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalRuntime.class.getName());
 
-    /** The local account every key of the local runtime acts for. */
-    public static final String ACCOUNT = "local";
+    /**
+     * The id of the one account before account ids were UUIDs: a data directory from then is migrated to a UUID
+     * account at start ({@link LocalAccount}).
+     */
+    public static final String LEGACY_ACCOUNT = "local";
+    /** The generated API key's file in the data directory. */
+    static final String KEY_FILE = "api-key";
     public static final String BUCKET = "personae-local";
     public static final String TABLE = "personae";
 
@@ -50,14 +57,27 @@ public final class LocalRuntime implements AutoCloseable {
      * @param persistent  keep state across restarts
      * @param waitScale   multiplies the definition's Wait seconds (locally there is no need to wait 2 s)
      * @param endpoints   S3 and DynamoDB endpoints to use instead of the embedded emulators (e.g. LocalStack), or null
+     * @param deletionGrace how long a deleted account's data stays before the sweep removes it
+     * @param sweepEvery  how often the sweep of deleted accounts runs
      */
     public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale,
-                         java.net.URI[] endpoints) {
+                         java.net.URI[] endpoints, Duration deletionGrace, Duration sweepEvery) {
+        /** Accounts are deleted 24 hours after the request, as on AWS; the sweep looks every minute. */
+        public Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale, java.net.URI[] endpoints) {
+            this(port, dataDir, apiKey, persistent, waitScale, endpoints, AccountSweep.DEFAULT_GRACE, Duration.ofMinutes(1));
+        }
+
         public static Config fromEnvironment(Map<String, String> env) {
             int port = Integer.parseInt(env.getOrDefault("PERSONAE_PORT", "8080"));
             Path dir = Path.of(env.getOrDefault("PERSONAE_DATA_DIR", ".personae")).toAbsolutePath();
             String key = env.get("PERSONAE_API_KEY");
-            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null);
+            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null)
+                    .withAccountDeletion(AccountSweep.grace(env), Duration.ofMinutes(1));
+        }
+
+        /** The same with another grace period and sweep interval (short in tests). */
+        public Config withAccountDeletion(Duration grace, Duration every) {
+            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, grace, every);
         }
 
         /** For tests: a free port, the given key and data dir, fast waits. */
@@ -67,11 +87,12 @@ public final class LocalRuntime implements AutoCloseable {
 
         /** The same on another port (a restart on the same port keeps the signed file URLs working). */
         public Config withPort(int newPort) {
-            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints);
+            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery);
         }
 
         public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
-            return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb});
+            return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb},
+                    deletionGrace, sweepEvery);
         }
     }
 
@@ -83,6 +104,8 @@ public final class LocalRuntime implements AutoCloseable {
     private java.util.List<BuildRequest> resumed = java.util.List.of();
     private final Services services;
     private final String apiKey;
+    private final String accountId;
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
@@ -135,9 +158,17 @@ public final class LocalRuntime implements AutoCloseable {
         runner.onTransition((execution, state) -> LOG.fine(() -> execution + " -> " + state));
 
         apiKey = config.apiKey() != null ? config.apiKey() : storedOrNewKey(config.dataDir());
-        PersonaeApi.ensureAccount(services, ACCOUNT, "Local account", apiKey);
+        accountId = LocalAccount.open(services, config.dataDir(), apiKey);
         resumeUnfinishedBuilds(); // before the server takes requests: no build is started twice
         server = LocalHttpServer.start(config.port(), new PersonaeApi(services), files);
+        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "personae-account-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        AccountSweep sweep = new AccountSweep(services, config.deletionGrace());
+        long every = config.sweepEvery().toMillis();
+        scheduler.scheduleWithFixedDelay(sweep::runLogged, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -155,6 +186,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Services services() {
         return services;
+    }
+
+    /** The account the runtime's key acts for (a UUID; kept in the data directory's {@code account-id}). */
+    public String accountId() {
+        return accountId;
     }
 
     /** The port of the HTTP server (the API under {@code /v1}, signed file URLs under {@code /files}). */
@@ -182,7 +218,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private static String storedOrNewKey(Path dataDir) {
-        Path file = dataDir.resolve("api-key");
+        Path file = dataDir.resolve(KEY_FILE);
         try {
             if (Files.exists(file)) return Files.readString(file).trim();
             byte[] random = new byte[24];
@@ -198,6 +234,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdown(); // a sweep under way finishes its call (the next start's sweep finishes the rest)
+        try {
+            if (!scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) scheduler.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.close();
         runner.close();
         files.close();

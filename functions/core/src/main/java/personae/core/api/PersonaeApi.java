@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Kinds;
 import personae.core.Problem;
 import personae.core.Services;
+import personae.core.account.Accounts;
 import personae.core.api.Router.Call;
 import personae.core.cohort.TraitNames;
 import personae.core.ingest.CsvFiles;
@@ -65,18 +66,17 @@ public final class PersonaeApi {
 
     /** SHA-256 hex of an API key: only hashes are stored. */
     public static String keyHash(String apiKey) {
-        return personae.core.util.Hashes.sha256Hex(apiKey);
+        return Accounts.keyHash(apiKey);
     }
 
     /** Creates an account (if new) and makes {@code apiKey} authenticate it. */
     public static void ensureAccount(Services services, String accountId, String name, String apiKey) {
-        Resources r = services.resources();
-        if (r.find(accountId, ResourceType.ACCOUNTS, accountId).isEmpty()) {
-            ObjectNode fields = Json.object();
-            fields.put("name", name);
-            r.create(accountId, ResourceType.ACCOUNTS, accountId, fields);
-        }
-        services.metadata().putKeyHash(keyHash(apiKey), accountId);
+        new Accounts(services).ensure(accountId, name, apiKey);
+    }
+
+    /** Every route, as "METHOD /pattern", in the order they are matched (for tests that must visit them all). */
+    public List<String> endpoints() {
+        return router.endpoints();
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -142,13 +142,8 @@ public final class PersonaeApi {
     // ------------------------------------------------------------------ routes
 
     private void routes() {
-        router.add("GET", "/v1/accounts", c -> ok(new ArrayList<>(List.of(account(c)))))
-                .add("GET", "/v1/accounts/current", c -> ok(account(c)))
-                .add("GET", "/v1/accounts/{account_id}", c -> {
-                    if (!c.param("account_id").equals(c.account())) throw ApiError.notFound("No account with id " + personae.core.Limits.excerpt(c.param("account_id")));
-                    return ok(account(c));
-                })
-                .add("GET", "/v1/uploads", uploads::list)
+        new AccountRoutes(services).addTo(router);
+        router.add("GET", "/v1/uploads", uploads::list)
                 .add("POST", "/v1/uploads/{directory}/{filename}", uploads::upload)
                 .add("GET", "/v1/uploads/{directory}/{filename}", uploads::download)
                 .add("DELETE", "/v1/uploads/{directory}/{filename}", uploads::delete)
@@ -483,12 +478,6 @@ public final class PersonaeApi {
             });
         }
         return v;
-    }
-
-    // ------------------------------------------------------------------ accounts
-
-    private ObjectNode account(Call c) {
-        return resources.require(c.account(), ResourceType.ACCOUNTS, c.account()).view();
     }
 
     // ------------------------------------------------------------------ helpers
