@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import personae.core.Services;
+import personae.core.pipeline.ScheduledRefresh;
 import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
@@ -20,6 +21,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private final PersonaeApi api;
     private final AccountSweep sweep;
+    private final ScheduledRefresh refreshes;
 
     public ApiHandler() {
         this(LambdaServices.get());
@@ -32,7 +34,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     ApiHandler(Services services, java.time.Duration deletionGrace) {
         this.api = new PersonaeApi(services);
         this.sweep = new AccountSweep(services, deletionGrace);
+        this.refreshes = new ScheduledRefresh(services);
     }
+
+    /**
+     * The {@code routeKey} of EventBridge Scheduler's constant input that runs the datasets' due refreshes; like
+     * {@link AccountSweep#EVENT}, no HTTP request can carry it (API Gateway sets every routeKey to a route).
+     */
+    public static final String SCHEDULED_REFRESH = "personae:scheduled-refresh";
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -42,6 +51,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
                     .withHeaders(Map.of("Content-Type", "application/json"))
                     .withBody("{\"removed_accounts\":" + removed + "}").build();
+        }
+        if (SCHEDULED_REFRESH.equals(event.getRouteKey()) && event.getRequestContext() == null) {
+            // EventBridge Scheduler's constant input (template.yaml, ScheduledRefresh), never an HTTP request
+            int due = refreshes.runDue().size();
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "application/json"))
+                    .withBody("{\"refreshed_datasets\":" + due + "}").build();
         }
         APIGatewayV2HTTPResponse page = console(event);
         if (page != null) return page;

@@ -7,6 +7,8 @@ import personae.core.api.PersonaeApi;
 import personae.core.port.WorkflowStarter;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.pipeline.Builds;
+import personae.core.pipeline.ScheduledRefresh;
+import personae.core.port.Notifier;
 import personae.emulators.Emulators;
 import personae.emulators.SigV4;
 import personae.handlers.AccountSweep;
@@ -58,26 +60,36 @@ public final class LocalRuntime implements AutoCloseable {
      * @param waitScale   multiplies the definition's Wait seconds (locally there is no need to wait 2 s)
      * @param endpoints   S3 and DynamoDB endpoints to use instead of the embedded emulators (e.g. LocalStack), or null
      * @param deletionGrace how long a deleted account's data stays before the sweep removes it
-     * @param sweepEvery  how often the sweep of deleted accounts runs
+     * @param sweepEvery  how often the runtime's scheduler runs the sweep of deleted accounts and the datasets' due
+     *                    scheduled refreshes
+     * @param webhook     where every status change to ready or error is POSTed ({@link WebhookNotifier}), or null
      */
     public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale,
-                         java.net.URI[] endpoints, Duration deletionGrace, Duration sweepEvery) {
-        /** Accounts are deleted 24 hours after the request, as on AWS; the sweep looks every minute. */
+                         java.net.URI[] endpoints, Duration deletionGrace, Duration sweepEvery, java.net.URI webhook) {
+        /** Accounts are deleted 24 hours after the request, as on AWS; the scheduler looks every minute; no webhook. */
         public Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale, java.net.URI[] endpoints) {
-            this(port, dataDir, apiKey, persistent, waitScale, endpoints, AccountSweep.DEFAULT_GRACE, Duration.ofMinutes(1));
+            this(port, dataDir, apiKey, persistent, waitScale, endpoints, AccountSweep.DEFAULT_GRACE, Duration.ofMinutes(1),
+                    null);
         }
 
         public static Config fromEnvironment(Map<String, String> env) {
             int port = Integer.parseInt(env.getOrDefault("PERSONAE_PORT", "8080"));
             Path dir = Path.of(env.getOrDefault("PERSONAE_DATA_DIR", ".personae")).toAbsolutePath();
             String key = env.get("PERSONAE_API_KEY");
+            String hook = env.get(WEBHOOK_VARIABLE);
             return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null)
-                    .withAccountDeletion(AccountSweep.grace(env), Duration.ofMinutes(1));
+                    .withAccountDeletion(AccountSweep.grace(env), Duration.ofMinutes(1))
+                    .withWebhook(hook == null || hook.isBlank() ? null : java.net.URI.create(hook.trim()));
+        }
+
+        /** The same, POSTing status changes to {@code url} (null: none). */
+        public Config withWebhook(java.net.URI url) {
+            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery, url);
         }
 
         /** The same with another grace period and sweep interval (short in tests). */
         public Config withAccountDeletion(Duration grace, Duration every) {
-            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, grace, every);
+            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, grace, every, webhook);
         }
 
         /** For tests: a free port, the given key and data dir, fast waits. */
@@ -87,12 +99,13 @@ public final class LocalRuntime implements AutoCloseable {
 
         /** The same on another port (a restart on the same port keeps the signed file URLs working). */
         public Config withPort(int newPort) {
-            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery);
+            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery,
+                    webhook);
         }
 
         public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
             return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb},
-                    deletionGrace, sweepEvery);
+                    deletionGrace, sweepEvery, webhook);
         }
     }
 
@@ -106,6 +119,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final String apiKey;
     private final String accountId;
     private final java.util.concurrent.ScheduledExecutorService scheduler;
+    private final WebhookNotifier webhook;
+    /** The environment variable naming the webhook that status changes are POSTed to. */
+    public static final String WEBHOOK_VARIABLE = "PERSONAE_WEBHOOK_URL";
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
@@ -143,8 +159,9 @@ public final class LocalRuntime implements AutoCloseable {
             }
         };
         files = new LocalFiles(aws.blobStore(), BUCKET, credentials, Clock.systemUTC());
+        webhook = config.webhook() == null ? null : new WebhookNotifier(config.webhook());
         services = new Services(aws.metadataStore(), files.presigningHere(aws.blobStore()), starter,
-                Clock.systemUTC(), Services.Settings.local());
+                Clock.systemUTC(), Services.Settings.local(), webhook == null ? Notifier.LOG_ONLY : webhook);
         Map<String, String> substitutions = new LinkedHashMap<>();
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
         Steps.all().keySet().forEach(name -> {
@@ -162,13 +179,21 @@ public final class LocalRuntime implements AutoCloseable {
         resumeUnfinishedBuilds(); // before the server takes requests: no build is started twice
         server = LocalHttpServer.start(config.port(), new PersonaeApi(services), files);
         scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "personae-account-sweep");
+            Thread t = new Thread(r, "personae-scheduler");
             t.setDaemon(true);
             return t;
         });
         AccountSweep sweep = new AccountSweep(services, config.deletionGrace());
         long every = config.sweepEvery().toMillis();
         scheduler.scheduleWithFixedDelay(sweep::runLogged, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledRefresh refreshes = new ScheduledRefresh(services);
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                refreshes.runDue();
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "the scheduled refreshes failed; the next tick retries", e);
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -242,6 +267,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         server.close();
         runner.close();
+        if (webhook != null) webhook.close();
         files.close();
         aws.close();
         if (emulators != null) emulators.close();
