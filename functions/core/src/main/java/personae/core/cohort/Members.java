@@ -52,6 +52,11 @@ public final class Members {
         });
     }
 
+    /** Removes every person of a dataset. */
+    public void removeDataset(String datasetId) {
+        byDataset.remove(datasetId);
+    }
+
     /** Keeps the first {@code n} people in (dataset id, person id) order. */
     public void limit(long n) {
         long left = n;

@@ -3,6 +3,7 @@ package personae.core.pipeline;
 import personae.core.Limits;
 import personae.core.Problem;
 import personae.core.cohort.CohortBuilder;
+import personae.core.ingest.DatasetSpec;
 import personae.core.cohort.CohortSpec;
 import personae.core.cohort.TraitNames;
 import personae.core.persona.Feature;
@@ -37,7 +38,9 @@ final class CohortBuild {
         CohortBuilder.Rules rules = CohortSpec.KIND.parse(cohort.doc());
         List<CohortBuilder.Source> sources = new ArrayList<>();
         long members;
-        List<Stored> datasets = ctx.graph.inputs(cohort).found();
+        // privacy "delete": a dataset's people are never modelled (DatasetSpec.isModelled)
+        List<Stored> datasets = ctx.graph.inputs(cohort).found().stream()
+                .filter(ds -> ds.type() == ResourceType.DATASETS && DatasetSpec.isModelled(ds.doc())).toList();
         List<String> traits = rules.traitNames();
         List<TraitEnricher.TraitColumns> columns = new ArrayList<>();
         if (!traits.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Limits;
 import personae.core.Problem;
 import personae.core.cohort.Members;
+import personae.core.ingest.DatasetSpec;
 import personae.core.cohort.TraitNames;
 import personae.core.ingest.DatasetManifest;
 import personae.core.persona.PersonaModel;
@@ -50,6 +51,10 @@ final class ScopeBuild {
         if (spec.everyone()) everyone(r.account(), population);
         for (String c : spec.cohortIds()) population.addAll(ctx.readMembers(r.account(), c));
         for (String c : spec.exclusionCohortIds()) population.removeAll(ctx.readMembers(r.account(), c));
+        // privacy "suppress" or "delete": a dataset's people are never output (DatasetSpec.isOutput)
+        for (Stored ds : ctx.resources.list(r.account(), ResourceType.DATASETS)) {
+            if (!DatasetSpec.isOutput(ds.doc())) population.removeDataset(ds.id());
+        }
         Set<String> populationDatasets = population.datasets(); // before the preview's cap: the same checks either way
         if (spec.preview()) population.limit(PREVIEW_ROWS);
         Map<String, int[]> byDataset = population.byDataset();
