@@ -110,8 +110,11 @@ class Resolver:
             return self.getatt(name, "Arn")
         if t == "AWS::Lambda::Version":
             return self.resolve(p["FunctionName"]) + ":1"
-        if t == "AWS::Lambda::Alias":
-            return self.resolve(p["FunctionName"]) + ":" + self.resolve(p["Name"])
+        if t == "AWS::Lambda::Alias":  # as CloudFormation: the alias's ARN (EventBridge Scheduler's role names it)
+            fn = self.resolve(p["FunctionName"])
+            if not fn.startswith("arn:"):
+                fn = f"arn:{PARTITION}:lambda:{self.region}:{ACCOUNT}:function:{fn}"
+            return fn + ":" + self.resolve(p["Name"])
         return f"{name}-{SUFFIX}".lower()
 
     def getatt(self, name, attr):
