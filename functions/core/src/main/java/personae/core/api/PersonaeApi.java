@@ -90,7 +90,8 @@ public final class PersonaeApi {
             ApiError bounds = RequestLimits.check(request.path(), request.headers());
             if (bounds != null) throw bounds;
             // the OpenAPI document is public: the same for every account, naming none
-            String account = OpenApi.PATH.equals(request.path()) ? null : authenticate(request);
+            boolean open = request.method().equals("GET") && request.path().equals(OpenApi.PATH);
+            String account = open ? null : authenticate(request);
             Router.Match m = router.match(request.method(), request.path());
             return m.handler().handle(new Call(account, m.params(), request));
         } catch (ApiError e) {

@@ -153,6 +153,8 @@ class OpenApiTest {
         }));
         ApiResponse datasets = fixture.api.handle(ApiRequest.of("GET", "/v1/datasets", Map.of(), null));
         assertEquals(401, datasets.status(), "other routes still need the key");
+        ApiResponse preflight = fixture.api.handle(ApiRequest.of("OPTIONS", OpenApi.PATH, Map.of(), null));
+        assertEquals(401, preflight.status(), "only GET of the document is public, like a CORS preflight elsewhere");
     }
 
     private static JsonNode requestSchema(JsonNode doc, String path, String method, String type) {
