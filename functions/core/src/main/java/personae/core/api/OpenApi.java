@@ -45,7 +45,7 @@ public final class OpenApi {
     private final ObjectNode schemas;
     private final List<String> drift = new ArrayList<>();
 
-    /** The document for these routes (a router's {@link Router#endpoints()}). */
+    /** The document for these routes (a router's {@link Router#table()}). */
     public OpenApi(List<Router.Endpoint> endpoints) {
         this.source = load();
         this.document = source.get("document").deepCopy();

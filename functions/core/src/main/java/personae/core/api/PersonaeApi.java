@@ -204,14 +204,14 @@ public final class PersonaeApi {
     private volatile String openApi;
 
     /** The routes this API serves (the OpenAPI document's paths). */
-    List<Router.Endpoint> endpoints() {
-        return router.endpoints();
+    List<Router.Endpoint> routeTable() {
+        return router.table();
     }
 
     /** The document of this API's routes, built on first request (all routes are registered by then). */
     private ApiResponse openApi() {
         String doc = openApi;
-        if (doc == null) openApi = doc = Json.write(new OpenApi(router.endpoints()).document());
+        if (doc == null) openApi = doc = Json.write(new OpenApi(router.table()).document());
         return ApiResponse.json(200, doc);
     }
 

@@ -37,8 +37,8 @@ public final class Router {
         return this;
     }
 
-    /** Every registered route, in the order added. */
-    public List<Endpoint> endpoints() {
+    /** Every registered route, in the order added (the route table). */
+    public List<Endpoint> table() {
         return routes.stream().map(r -> new Endpoint(r.method, r.pattern)).toList();
     }
 

@@ -48,20 +48,20 @@ class OpenApiTest {
     @Test
     void everyRouteTheServerKnowsIsInTheDocumentAndNothingElseIs() {
         Set<String> routes = new TreeSet<>();
-        fixture.api.endpoints().forEach(e -> routes.add(e.method() + " " + e.pattern()));
+        fixture.api.routeTable().forEach(e -> routes.add(e.method() + " " + e.pattern()));
         assertTrue(routes.size() > 40, "the API has its routes (" + routes.size() + ")");
         assertEquals(routes, operations(served()), "the document's operations are exactly the Router's routes");
     }
 
     @Test
     void theHandWrittenPartDescribesEveryRouteAndFieldAndNothingTheServerLacks() {
-        assertEquals(List.of(), new OpenApi(fixture.api.endpoints()).drift(),
+        assertEquals(List.of(), new OpenApi(fixture.api.routeTable()).drift(),
                 "openapi-source.json describes every route and accepted field, and nothing else");
     }
 
     @Test
     void aRouteOrFieldWithoutADescriptionAndADescriptionOfNothingAreDrift() {
-        List<Router.Endpoint> routes = new ArrayList<>(fixture.api.endpoints());
+        List<Router.Endpoint> routes = new ArrayList<>(fixture.api.routeTable());
         Router.Endpoint dropped = routes.stream().filter(e -> e.pattern().equals("/v1/streams")).findFirst().orElseThrow();
         routes.remove(dropped);
         routes.add(new Router.Endpoint("POST", "/v1/targets/{id}/preview"));
