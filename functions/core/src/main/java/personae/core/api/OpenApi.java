@@ -112,7 +112,7 @@ public final class OpenApi {
         if (body != null) op.set("requestBody", requestBody(e.method(), body));
         ObjectNode responses = op.putObject("responses");
         if (ok == null) {
-            drift.add("the route " + key + " has no \"ok\" response in " + SOURCE);
+            if (written != null) drift.add("the route " + key + " has no \"ok\" response in " + SOURCE);
         } else {
             okResponse(responses, ok, key);
         }
@@ -214,6 +214,7 @@ public final class OpenApi {
         String what = parts.length > 1 ? parts[1] : "empty";
         r.put("description", switch (parts[0]) {
             case "201" -> "Created";
+            case "202" -> "Accepted";
             case "204" -> "No content";
             default -> "OK";
         });
