@@ -64,9 +64,9 @@ class OpenApiTest {
         List<Router.Endpoint> routes = new ArrayList<>(fixture.api.routeTable());
         Router.Endpoint dropped = routes.stream().filter(e -> e.pattern().equals("/v1/streams")).findFirst().orElseThrow();
         routes.remove(dropped);
-        routes.add(new Router.Endpoint("POST", "/v1/targets/{id}/preview"));
+        routes.add(new Router.Endpoint("POST", "/v1/targets/{id}/undocumented"));
         List<String> drift = new OpenApi(routes).drift();
-        assertTrue(drift.stream().anyMatch(d -> d.contains("POST /v1/targets/{id}/preview") && d.contains("no entry")),
+        assertTrue(drift.stream().anyMatch(d -> d.contains("POST /v1/targets/{id}/undocumented") && d.contains("no entry")),
                 "a route without a description is drift: " + drift);
         assertTrue(drift.stream().anyMatch(d -> d.contains("GET /v1/streams") && d.contains("does not route")),
                 "a description of a route the server lacks is drift: " + drift);
