@@ -2,6 +2,7 @@ package personae.aws;
 
 import personae.core.port.BlobStore;
 import personae.core.port.MetadataStore;
+import personae.core.port.Notifier;
 import personae.core.port.WorkflowStarter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -48,6 +49,8 @@ public final class AwsEnvironment implements AutoCloseable {
     public static final String STATE_MACHINE_ARN = "PERSONAE_STATE_MACHINE_ARN";
     public static final String S3_ENDPOINT = "PERSONAE_S3_ENDPOINT";
     public static final String DYNAMODB_ENDPOINT = "PERSONAE_DYNAMODB_ENDPOINT";
+    /** The EventBridge bus status changes go to (the template sets {@code default}); unset: they are only logged. */
+    public static final String EVENT_BUS = "PERSONAE_EVENT_BUS";
 
     private final String bucket;
     private final String table;
@@ -62,6 +65,8 @@ public final class AwsEnvironment implements AutoCloseable {
     private S3Presigner presigner;
     private DynamoDbClient dynamoDb;
     private SfnClient sfn;
+    private software.amazon.awssdk.services.eventbridge.EventBridgeClient events;
+    private String eventBus;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     private AwsEnvironment(String bucket, String table, String stateMachineArn, URI s3Endpoint, URI dynamoDbEndpoint,
@@ -86,9 +91,11 @@ public final class AwsEnvironment implements AutoCloseable {
      */
     public static AwsEnvironment fromEnvironment(Map<String, String> env) {
         String region = blankToNull(env.get("AWS_REGION"));
-        return new AwsEnvironment(env.get(BUCKET), env.get(TABLE), env.get(STATE_MACHINE_ARN),
+        AwsEnvironment e = new AwsEnvironment(env.get(BUCKET), env.get(TABLE), env.get(STATE_MACHINE_ARN),
                 uri(env, S3_ENDPOINT), uri(env, DYNAMODB_ENDPOINT),
                 region == null ? null : Region.of(region), null);
+        e.eventBus = blankToNull(env.get(EVENT_BUS));
+        return e;
     }
 
     /**
@@ -130,6 +137,23 @@ public final class AwsEnvironment implements AutoCloseable {
 
     public WorkflowStarter workflowStarter() {
         return new StepFunctionsWorkflowStarter(sfn(), require(stateMachineArn, STATE_MACHINE_ARN));
+    }
+
+    /** Status changes to the {@link #EVENT_BUS} bus when it is set, else {@link Notifier#LOG_ONLY}. */
+    public Notifier notifier() {
+        return eventBus == null ? Notifier.LOG_ONLY : new EventBridgeNotifier(eventBridge(), eventBus);
+    }
+
+    public synchronized software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+        if (events == null) {
+            var b = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder().httpClient(http())
+                    // a notification never holds a build up for long (see Notifier)
+                    .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofSeconds(5)));
+            if (region != null) b.region(region);
+            if (credentials != null) b.credentialsProvider(credentials);
+            events = remember(b.build());
+        }
+        return events;
     }
 
     public synchronized S3Client s3() {
@@ -193,6 +217,7 @@ public final class AwsEnvironment implements AutoCloseable {
         presigner = null;
         dynamoDb = null;
         sfn = null;
+        events = null;
         http = null;
     }
 

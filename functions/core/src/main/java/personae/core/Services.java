@@ -2,6 +2,7 @@ package personae.core;
 
 import personae.core.port.BlobStore;
 import personae.core.port.MetadataStore;
+import personae.core.port.Notifier;
 import personae.core.port.WorkflowStarter;
 import personae.core.resource.Resources;
 
@@ -9,11 +10,21 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Everything the domain needs from the outside world: the three ports, a clock and the settings. Built once per
+ * Everything the domain needs from the outside world: the four ports, a clock and the settings. Built once per
  * process by the Lambda handlers (AWS adapters) or the local runtime (the same adapters, pointed at the emulators).
  */
 public record Services(MetadataStore metadata, BlobStore blobs, WorkflowStarter workflows, Clock clock,
-                       Settings settings) {
+                       Settings settings, Notifier notifier) {
+
+    /** Services whose status changes are only logged ({@link Notifier#LOG_ONLY}). */
+    public Services(MetadataStore metadata, BlobStore blobs, WorkflowStarter workflows, Clock clock, Settings settings) {
+        this(metadata, blobs, workflows, clock, settings, Notifier.LOG_ONLY);
+    }
+
+    /** The same services, telling {@code other} of status changes. */
+    public Services withNotifier(Notifier other) {
+        return new Services(metadata, blobs, workflows, clock, settings, other);
+    }
 
     public Resources resources() {
         return new Resources(metadata, clock);

@@ -30,7 +30,7 @@ public final class LambdaServices {
                     String arn = System.getenv(AwsEnvironment.STATE_MACHINE_ARN);
                     s = new Services(env.metadataStore(), env.blobStore(),
                             arn == null || arn.isBlank() ? NO_BUILDS : env.workflowStarter(),
-                            Clock.systemUTC(), Services.Settings.lambda(env.bucket()));
+                            Clock.systemUTC(), Services.Settings.lambda(env.bucket()), env.notifier());
                     services = s;
                 }
             }

@@ -347,8 +347,27 @@ public final class PersonaeApi {
     }
 
     /** The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url. */
+    /** How far along a status is, for a stream's: ready beats error (another dataset's events are readable). */
+    private static int progress(Status s) {
+        return switch (s) {
+            case NEW -> 0;
+            case ERROR -> 1;
+            case STARTING -> 2;
+            case RUNNING -> 3;
+            case READY -> 4;
+        };
+    }
+
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
+        if (s.type() == ResourceType.DATASETS && v.path("output_to_streams").isObject()) {
+            // the read-only id of each stream the dataset writes (streams are created with the dataset)
+            v.get("output_to_streams").properties().forEach(e -> {
+                if (e.getValue().isObject()) resources.list(s.account(), ResourceType.STREAMS).stream()
+                        .filter(st -> st.name().equals(e.getKey())).findFirst()
+                        .ifPresent(st -> ((ObjectNode) e.getValue()).put("stream_id", st.id()));
+            });
+        }
         if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
             ((ObjectNode) v.get("options")).put("output_url", services.blobs()
                     .presignGet(Keys.targetOutput(s.account(), s.id()), services.settings().presignTtl()).toString());
@@ -436,10 +455,18 @@ public final class PersonaeApi {
     }
 
     /** A stream with its properties, derived from every dataset that outputs to it. */
+    /**
+     * A stream is not built itself: its status is that of the datasets feeding it, {@code ready} once one of them is
+     * (its events can be read), else the furthest along of theirs, and {@code new} while none feeds it.
+     */
     private ObjectNode streamView(Stored s) {
         ObjectNode v = s.view();
+        List<Stored> feeding = graph.datasetsFeeding(s.account(), s.name());
+        Status status = feeding.stream().map(Stored::status).filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.comparingInt(PersonaeApi::progress)).orElse(Status.NEW);
+        v.put("status", status.wire());
         ObjectNode props = v.putObject("properties");
-        for (Stored ds : graph.datasetsFeeding(s.account(), s.name())) {
+        for (Stored ds : feeding) {
             ds.doc().path("output_to_streams").path(s.name()).path("data_map").properties().forEach(e -> {
                 ObjectNode p = props.has(e.getKey()) ? (ObjectNode) props.get(e.getKey()) : props.putObject(e.getKey());
                 String format = Json.text(e.getValue(), "format");

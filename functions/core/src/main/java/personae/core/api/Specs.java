@@ -114,9 +114,16 @@ final class Specs {
             if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
             ObjectNode traits = v.object(doc, "output_to_traits", "", false);
             if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
-            if (doc.hasNonNull("output_all_columns_as_traits")) {
-                v.fail("/output_all_columns_as_traits", "is not supported by Personae yet; map columns with "
-                        + "output_to_traits", "enum");
+            ObjectNode allColumns = v.object(doc, DatasetSpec.ALL_COLUMNS, "", false);
+            if (allColumns != null) {
+                v.onlyFields(allColumns, "/" + DatasetSpec.ALL_COLUMNS, List.of("exclude"));
+                v.strings(allColumns, "exclude", "/" + DatasetSpec.ALL_COLUMNS, true, null);
+                for (String other : List.of("output_to_traits", "output_to_streams")) {
+                    if (doc.hasNonNull(other)) {
+                        v.fail("/" + DatasetSpec.ALL_COLUMNS, "cannot be combined with " + other + " (set " + other
+                                + " to null in the same PATCH)", "not");
+                    }
+                }
             }
             if (doc.hasNonNull("upsert_columns") && doc.hasNonNull("incremental_column")) {
                 v.fail("/upsert_columns", "cannot be combined with incremental_column", "oneOf");

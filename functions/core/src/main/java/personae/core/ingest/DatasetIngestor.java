@@ -36,21 +36,36 @@ import java.util.function.Supplier;
  */
 public final class DatasetIngestor {
 
-    /** A file to read: its display name (directory/file) and how to open it. */
-    public record SourceFile(String name, Supplier<InputStream> open) {}
+    /**
+     * A file to read: its display name (directory/file), how to open it, and, with an {@code incremental_column}, the
+     * high-water mark in force when the file was first ingested (rows at or below it are skipped; NaN: none).
+     */
+    public record SourceFile(String name, Supplier<InputStream> open, double olderThan) {
+        public SourceFile(String name, Supplier<InputStream> open) {
+            this(name, open, Double.NaN);
+        }
+    }
+
+    /** How many rows a {@code preview} dataset reads, over all its files, to detect its columns. */
+    public static final int PREVIEW_ROWS = 1000;
 
     /**
      * Counts for the dataset resource, plus the manifest written beside the data. Every row read is kept or dropped
-     * for exactly one reason: {@code rowCount == keptRows + duplicateRows + unidentifiedRows}.
+     * for exactly one reason: {@code rowCount == keptRows + duplicateRows + supersededRows + olderRows +
+     * unidentifiedRows}.
      *
-     * @param rowCount         data rows read (duplicates included)
+     * @param rowCount         data rows read (duplicates included; a preview counts the rows it read)
      * @param duplicateRows    rows dropped as an exact repeat of an earlier row
+     * @param supersededRows   rows dropped because a newer row has the same {@code upsert_columns} key
+     * @param olderRows        rows dropped because, in a file ingested after others, their {@code incremental_column}
+     *                         is not newer than the high-water mark of what was ingested before
      * @param unidentifiedRows rows dropped because no identity set and no reference key identifies anyone on them
+     * @param highWater        the largest {@code incremental_column} value of a kept row (NaN: none, or no column)
      */
-    public record Result(long rowCount, long duplicateRows, long unidentifiedRows, DatasetManifest manifest,
-                         List<DetectedColumn> detectedColumns) {
+    public record Result(long rowCount, long duplicateRows, long supersededRows, long olderRows, long unidentifiedRows,
+                         double highWater, DatasetManifest manifest, List<DetectedColumn> detectedColumns) {
         public long keptRows() {
-            return rowCount - duplicateRows - unidentifiedRows;
+            return rowCount - duplicateRows - supersededRows - olderRows - unidentifiedRows;
         }
     }
 
@@ -87,6 +102,13 @@ public final class DatasetIngestor {
     private long rows; // distinct rows
     private long duplicates;
     private long unidentified;
+    private long superseded;
+    private long older;
+    private double highWater = Double.NaN;
+    // upsert_columns: per key hash, the sequence number (over all rows, in file order) of its newest row
+    private final LongIntHashMap newestOfKey = new LongIntHashMap();
+    private int sequence;
+    private double olderThan = Double.NaN; // the current file's incremental high-water mark
 
     /**
      * @param output opens a blob for writing by a name relative to the dataset's data folder ("people.csv",
@@ -112,7 +134,16 @@ public final class DatasetIngestor {
 
     /** Reads every file, resolves identities and writes people, events and first-party traits. */
     public Result ingest(List<SourceFile> files) {
-        for (SourceFile f : files) readFile(f);
+        if (spec.preview()) {
+            preview(files);
+        } else {
+            if (!spec.upsertColumns().isEmpty()) {
+                // the newest row of each key is known only once every file is read: a first pass finds it
+                for (SourceFile f : files) readFile(f, this::markNewest);
+                sequence = 0;
+            }
+            for (SourceFile f : files) readFile(f, this::accept);
+        }
         int[] personOfNode = compact();
         int people = 0;
         for (int p : personOfNode) people = Math.max(people, p + 1);
@@ -125,10 +156,91 @@ public final class DatasetIngestor {
         List<DetectedColumn> detected = new ArrayList<>();
         // fill rates over the rows observed: duplicates are skipped before any cell is observed
         columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
-        return new Result(read, duplicates, unidentified, manifest, detected);
+        return new Result(read, duplicates, superseded, older, unidentified, highWater, manifest, detected);
     }
 
-    private void readFile(SourceFile file) {
+    /**
+     * Column detection only: the first {@link #PREVIEW_ROWS} rows are observed and nobody is resolved, so the outputs
+     * are empty (0 people).
+     */
+    private void preview(List<SourceFile> files) {
+        for (SourceFile f : files) {
+            if (read >= PREVIEW_ROWS) break;
+            try {
+                readFile(f, (file, row) -> {
+                    if (read >= PREVIEW_ROWS) throw new EnoughRows();
+                    read++;
+                    rows++;
+                    String[] v = row.values();
+                    for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
+                });
+            } catch (EnoughRows enough) {
+                // the preview has its rows
+            }
+        }
+    }
+
+    private static final class EnoughRows extends RuntimeException {
+        EnoughRows() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** First pass with upsert_columns: the sequence number of each key's newest (last read) row. */
+    private void markNewest(String file, CsvFiles.Row row) {
+        int at = sequence++;
+        if (isOlder(file, row)) return;
+        newestOfKey.put(upsertKey(row.values()), at);
+    }
+
+    private long upsertKey(String[] v) {
+        long h = 0xcbf29ce484222325L;
+        for (String column : spec.upsertColumns()) {
+            String value = cell(v, column);
+            for (int i = 0; i < value.length(); i++) {
+                h ^= value.charAt(i);
+                h *= 0x100000001b3L;
+            }
+            h ^= 0x1f;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** With an incremental_column: whether the row is not newer than its file's high-water mark (it is skipped). */
+    private boolean isOlder(String file, CsvFiles.Row row) {
+        if (spec.incrementalColumn() == null) return false;
+        String raw = cell(row.values(), spec.incrementalColumn());
+        if (raw.isEmpty()) return false; // nothing to compare: kept
+        double value;
+        try {
+            value = incrementalValue(raw);
+        } catch (ValueFormat.FormatException e) {
+            throw new CsvProblem(file, row.line(), spec.incrementalColumn(), "incremental_column needs a date or a "
+                    + "number: " + e.getMessage());
+        }
+        return value <= olderThan; // false when olderThan is NaN
+    }
+
+    private String incrementalFormat;
+
+    /** A plain number as it is; otherwise a date (in the format a stream maps the column with, else ISO-8601), in epoch seconds. */
+    private double incrementalValue(String raw) {
+        String s = raw.trim();
+        if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.chars().allMatch(
+                c -> Character.isDigit(c) || c == '.' || c == '-') && s.indexOf('-', 1) < 0) {
+            return Double.parseDouble(s);
+        }
+        if (incrementalFormat == null) {
+            incrementalFormat = spec.streams().stream().flatMap(st -> st.properties().stream())
+                    .filter(p -> p.column().equals(spec.incrementalColumn()) && ValueFormat.isDate(p.format()))
+                    .map(Property::format).findFirst().orElse("date_iso8601");
+        }
+        return ValueFormat.epochSeconds(s, incrementalFormat);
+    }
+
+    private void readFile(SourceFile file, java.util.function.BiConsumer<String, CsvFiles.Row> each) {
+        olderThan = file.olderThan();
         Map<String, String> refs = spec.referencedColumns();
         try (InputStream in = CsvFiles.decoded(file.name(), file.open().get())) {
             CsvFiles.read(file.name(), in, spec.delimiter(), spec.headerRow(), header -> {
@@ -141,7 +253,7 @@ public final class DatasetIngestor {
                 }
                 for (String h : header) columnStats.computeIfAbsent(h, k -> new ColumnStats());
                 bind(header);
-            }, row -> accept(file.name(), row));
+            }, row -> each.accept(file.name(), row));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -166,11 +278,28 @@ public final class DatasetIngestor {
     private void accept(String file, CsvFiles.Row row) {
         String[] v = row.values();
         read++;
-        if (!seenRows.add(hash(v))) {
+        int at = sequence++;
+        if (isOlder(file, row)) {
+            older++;
+            return;
+        }
+        if (!spec.upsertColumns().isEmpty()) {
+            if (newestOfKey.get(upsertKey(v)) != at) {
+                superseded++;
+                return;
+            }
+        } else if (!seenRows.add(hash(v))) {
             duplicates++;
             return;
         }
         rows++;
+        if (spec.incrementalColumn() != null) {
+            String raw = cell(v, spec.incrementalColumn());
+            if (!raw.isEmpty()) {
+                double x = incrementalValue(raw);
+                if (!(x <= highWater)) highWater = x; // NaN-safe max
+            }
+        }
         for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
         int node = resolve(v);
         if (node < 0) {

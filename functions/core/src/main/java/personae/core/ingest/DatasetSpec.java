@@ -11,12 +11,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a dataset asks of ingestion (a {@code delimiter} of {@link CsvFiles#SNIFF} means "detect it"), read from its v1 document: where its files are, how to parse them, which columns
- * identify a person, which become stream events and which become traits.
+ * What a dataset asks of ingestion (a {@code delimiter} of {@link CsvFiles#SNIFF} means "detect it"), read from its v1
+ * document: where its files are, how to parse them, which columns identify a person, which become stream events and
+ * which become traits, and which rows count.
+ *
+ * @param upsertColumns      {@code upsert_columns}: the row key; of rows with one key only the newest is kept (empty:
+ *                           every distinct row is kept once)
+ * @param incrementalColumn  {@code incremental_column}: a date or number column; a file ingested later keeps only rows
+ *                           newer than every row ingested before it (null: none)
+ * @param preview            {@code preview}: detect the columns from the first rows, ingest nothing
+ * @param allColumnsExcept   {@code output_all_columns_as_traits.exclude}: every other column (identity and reference
+ *                           key columns aside) is a trait; null when the option is not set
+ * @param privacy            {@code privacy}: {@code suppress}, {@code delete}, or null
  */
 public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
                           List<IdentitySet> identitySets, List<String> referenceKeyColumns, List<StreamSpec> streams,
-                          List<TraitSpec> traits) {
+                          List<TraitSpec> traits, List<String> upsertColumns, String incrementalColumn, boolean preview,
+                          List<String> allColumnsExcept, String privacy) {
 
     /** The streams a dataset outputs to: the keys of {@code output_to_streams}; cohorts read them. */
     public static final Reference STREAMS = Reference.writesNamedBy("/output_to_streams", ResourceType.STREAMS);
@@ -79,7 +90,37 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
         return new DatasetSpec(doc.path("id").asText(), options.path("upload_directory").asText(),
                 delimiter.isEmpty() ? CsvFiles.SNIFF : delimiter.charAt(0), textOrNull(options, "header_row"),
                 options.path("replace_all_with_latest_file").asBoolean(false), sets, referenceKeyColumns(doc),
-                streams, traits);
+                streams, traits, strings(doc.get("upsert_columns")), textOrNull(doc, "incremental_column"),
+                doc.path("preview").asBoolean(false), doc.hasNonNull(ALL_COLUMNS)
+                        ? strings(doc.get(ALL_COLUMNS).get("exclude")) : null, textOrNull(doc, "privacy"));
+    }
+
+    /** The dataset field that makes every column a trait: {@code {"exclude": [...]}}. */
+    public static final String ALL_COLUMNS = "output_all_columns_as_traits";
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) array.forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * With {@code output_all_columns_as_traits}: the spec with one trait per header column (named as the column, its
+     * text kept as is) except the excluded ones and the columns that identify people. Otherwise this spec.
+     */
+    public DatasetSpec withHeader(List<String> header) {
+        if (allColumnsExcept == null) return this;
+        java.util.Set<String> skip = new java.util.HashSet<>(allColumnsExcept);
+        skip.addAll(referenceKeyColumns);
+        for (IdentitySet s : identitySets) s.columns().values().forEach(skip::addAll);
+        List<TraitSpec> all = new ArrayList<>(traits);
+        for (String column : header) {
+            if (!skip.contains(column) && all.stream().noneMatch(t -> t.name().equals(column))) {
+                all.add(new TraitSpec(column, column, null, Map.of()));
+            }
+        }
+        return new DatasetSpec(id, uploadDirectory, delimiter, headerRow, replaceAll, identitySets, referenceKeyColumns,
+                streams, List.copyOf(all), upsertColumns, incrementalColumn, preview, null, privacy);
     }
 
     /** The DataMap field of Personae's extension: the column a numeric property's value is multiplied by. */
@@ -133,6 +174,8 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
             }
         }
         for (TraitSpec t : traits) out.putIfAbsent(t.column(), "/output_to_traits/" + t.name() + "/column_name");
+        for (int i = 0; i < upsertColumns.size(); i++) out.putIfAbsent(upsertColumns.get(i), "/upsert_columns/" + i);
+        if (incrementalColumn != null) out.putIfAbsent(incrementalColumn, "/incremental_column");
         return out;
     }
 }

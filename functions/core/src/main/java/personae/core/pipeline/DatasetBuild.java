@@ -1,5 +1,6 @@
 package personae.core.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Problem;
@@ -9,6 +10,7 @@ import personae.core.ingest.DatasetManifest;
 import personae.core.ingest.DatasetSpec;
 import personae.core.port.BlobStore.BlobInfo;
 import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources.Stored;
 import personae.core.trait.TraitEnricher;
@@ -46,8 +48,11 @@ final class DatasetBuild implements Lifecycle.Hooks {
     void ingest(BuildRequest r) {
         Stored ds = ctx.running(r);
         DatasetSpec spec = DatasetSpec.KIND.parse(ds.doc());
+        // oldest first: with upsert_columns the newest row of a key wins, and an incremental_column's high-water
+        // mark grows file by file
         List<BlobInfo> files = ctx.blobs.list(Keys.uploadDirectory(r.account(), spec.uploadDirectory())).stream()
-                .filter(b -> CsvFiles.isReadable(b.key())).toList();
+                .filter(b -> CsvFiles.isReadable(b.key()))
+                .sorted(Comparator.comparing(BlobInfo::lastModified).thenComparing(BlobInfo::key)).toList();
         if (files.isEmpty()) {
             throw Problem.invalid("upload directory '" + spec.uploadDirectory() + "' has no CSV files yet: "
                     + "upload one (POST /v1/uploads/" + spec.uploadDirectory() + "/{file}.csv) and the dataset rebuilds");
@@ -64,18 +69,34 @@ final class DatasetBuild implements Lifecycle.Hooks {
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> s.internal().put(BUILDING, build));
         String folder = Keys.datasetBuild(r.account(), r.id(), build);
         String uploads = Keys.uploads(r.account());
+        Incremental incremental = Incremental.of(ds.internal(), spec);
+        List<BlobInfo> read = files;
         List<DatasetIngestor.SourceFile> sources = files.stream().map(b -> new DatasetIngestor.SourceFile(
-                b.key().substring(uploads.length()), () -> ctx.blobs.open(b.key()))).toList();
+                b.key().substring(uploads.length()), () -> ctx.blobs.open(b.key()), incremental.floorOf(b))).toList();
+        if (spec.allColumnsExcept() != null) {
+            BlobInfo first = files.get(0);
+            spec = spec.withHeader(CsvFiles.header(first.key().substring(uploads.length()),
+                    CsvFiles.decoded(first.key(), ctx.blobs.open(first.key())), spec.delimiter(), spec.headerRow()));
+        }
+        DatasetSpec ingested = spec;
         DatasetIngestor.Result result = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name)).ingest(sources);
-        if (result.manifest().people() == 0) throw nobodyIdentified(spec, result);
+        if (result.manifest().people() == 0 && !spec.preview()) throw nobodyIdentified(spec, result);
         ctx.writeJson(folder + Keys.MANIFEST, result.manifest());
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode d = s.doc();
-            d.put("row_count", result.rowCount());
-            d.put("identified_count", result.manifest().people());
-            // Personae's extension: every row read and not kept, under the one reason it was dropped
-            d.putObject(ROWS_DROPPED).put("duplicate", result.duplicateRows())
-                    .put("no_identity", result.unidentifiedRows());
+            if (ingested.incrementalColumn() != null) incremental.record(s.internal(), read, result.highWater());
+            if (ingested.preview()) {
+                // column detection only: no counts of an ingestion that did not happen
+                d.remove(List.of("row_count", "identified_count", ROWS_DROPPED));
+            } else {
+                d.put("row_count", result.rowCount());
+                d.put("identified_count", result.manifest().people());
+                // Personae's extension: every row read and not kept, under the one reason it was dropped
+                d.putObject(ROWS_DROPPED).put("duplicate", result.duplicateRows())
+                        .put("superseded", result.supersededRows())
+                        .put("not_newer_than_last_ingestion", result.olderRows())
+                        .put("no_identity", result.unidentifiedRows());
+            }
             ArrayNode cols = d.putArray("detected_columns");
             for (var c : result.detectedColumns()) {
                 ObjectNode o = cols.addObject();
@@ -87,9 +108,50 @@ final class DatasetBuild implements Lifecycle.Hooks {
             ArrayNode updates = d.has("updates") && d.get("updates").isArray() ? (ArrayNode) d.get("updates") : d.putArray("updates");
             ObjectNode u = updates.addObject();
             u.put("datetime", ctx.resources.now());
-            u.put("rows_added", result.rowCount() - result.duplicateRows());
+            u.put("rows_added", ingested.preview() ? 0 : result.keptRows());
             while (updates.size() > 50) updates.remove(0);
         });
+    }
+
+    /**
+     * The {@code incremental_column} bookkeeping, in the dataset's internal state: each file's high-water mark as it
+     * stood when the file was first ingested (by name and upload time: a file uploaded again is new), and the mark
+     * after the last build. Every build re-reads every file, so a file keeps the floor it was first read with.
+     */
+    record Incremental(ObjectNode floors, double highWater) {
+        static final String FILES = "incremental_floors";
+        static final String HIGH_WATER = "incremental_high_water";
+
+        static Incremental of(ObjectNode internal, DatasetSpec spec) {
+            if (spec.incrementalColumn() == null) return new Incremental(Json.object(), Double.NaN);
+            JsonNode floors = internal.path(FILES);
+            return new Incremental(floors.isObject() ? ((ObjectNode) floors).deepCopy() : Json.object(),
+                    internal.path(HIGH_WATER).asDouble(Double.NaN));
+        }
+
+        private static String name(BlobInfo b) {
+            return b.key() + "@" + b.lastModified();
+        }
+
+        /** The mark rows of this file must beat: its own, once recorded; for a new file, the last build's. */
+        double floorOf(BlobInfo file) {
+            JsonNode known = floors.get(name(file));
+            if (known != null) return known.isNumber() ? known.asDouble() : Double.NaN;
+            return highWater;
+        }
+
+        void record(ObjectNode internal, List<BlobInfo> files, double newHighWater) {
+            ObjectNode next = internal.putObject(FILES);
+            for (BlobInfo b : files) {
+                double f = floorOf(b);
+                if (Double.isNaN(f)) next.putNull(name(b));
+                else next.put(name(b), f);
+            }
+            double mark = Double.isNaN(highWater) ? newHighWater
+                    : Double.isNaN(newHighWater) ? highWater : Math.max(highWater, newHighWater);
+            if (Double.isNaN(mark)) internal.remove(HIGH_WATER);
+            else internal.put(HIGH_WATER, mark);
+        }
     }
 
     /** A dataset whose rows identify nobody is a mapping to fix, not a ready dataset of 0 people. */

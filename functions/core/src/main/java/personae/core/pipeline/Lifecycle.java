@@ -100,6 +100,7 @@ final class Lifecycle {
         ResourceType type = BuildContext.type(r);
         Runnable cleanUp = hooks(type).beforeReady(r);
         Optional<Stored> marked = ctx.resources.setStatus(r.account(), type, r.id(), Status.READY, null);
+        marked.ifPresent(this::tell);
         bestEffort(cleanUp, r);
         if (marked.isEmpty()) ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built
         marked.ifPresent(ready -> {
@@ -112,12 +113,26 @@ final class Lifecycle {
     void markError(BuildRequest r, String message) {
         ResourceType type = BuildContext.type(r);
         Runnable cleanUp = hooks(type).beforeError(r);
-        boolean marked = ctx.resources.setStatus(r.account(), type, r.id(), Status.ERROR, message).isPresent();
+        Optional<Stored> stored = ctx.resources.setStatus(r.account(), type, r.id(), Status.ERROR, message);
+        boolean marked = stored.isPresent();
+        stored.ifPresent(this::tell);
         bestEffort(cleanUp, r);
         if (marked) {
             builds.startRequestedRebuild(r.account(), type, r.id());
         } else {
             ctx.blobs.deleteAll(Keys.outputs(type, r.account(), r.id())); // deleted while it built
+        }
+    }
+
+    /** Hands the stored status change to the {@link personae.core.port.Notifier}; a failure there only logs. */
+    private void tell(Stored s) {
+        try {
+            ctx.services.notifier().statusChanged(new personae.core.port.Notifier.StatusChange(s.account(),
+                    s.type().wire(), s.id(), s.name(), s.status().wire(), Json.text(s.doc(), "status_error"),
+                    Json.text(s.doc(), "status_changed_at")));
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "the notification of " + s.type().wire() + " " + s.id()
+                    + " being " + s.status().wire() + " failed; the build is not affected", e);
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * chosen k and ARI and the mean. Run with {@code -Dkx.dir=<dir>/tables} and optionally {@code -Dkx.filter=n3000}
  * (file-name filter), {@code -Dkx.given=true} (the planted k), {@code -Dkx.drop=USER_DEFINED} (leave a kind of
  * feature out), {@code -Dkx.oracle=true} (Lloyd's steps from the planted groups, our clustering and a diagonal
- * Gaussian mixture from it, with their ARI and distortion).
+ * Gaussian mixture from it, with their ARI and distortion; {@code -Dkx.spherical=true} makes that mixture one variance
+ * per cluster), {@code -Dkx.reweight=N} (given k: N rounds of weighting each feature by its share of variance between
+ * the clusters, {@code -Dkx.pow} its power, then clustering again).
  */
 class KChoiceExperiment {
     @Test
@@ -60,6 +62,34 @@ class KChoiceExperiment {
             int planted = (int) java.util.Arrays.stream(truth).distinct().count();
             features = keep.stream().map(features::get).toList();
             FeatureTable t = new FeatureTable(features, cols, rows);
+            if (Integer.getInteger("kx.reweight", 0) > 0) {
+                List<FeatureScaling> sc = new ArrayList<>();
+                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
+                PersonaClustering.poolProductShares(features, sc);
+                double[][] z = PersonaClustering.standardise(t, sc);
+                int[] g = PersonaClustering.cluster(z, planted, 20_240_501L);
+                double a0 = new AdjustedRandIndex().score(truth, g);
+                double pw = Double.parseDouble(System.getProperty("kx.pow", "1"));
+                StringBuilder ws = new StringBuilder();
+                for (int it = 0; it < Integer.getInteger("kx.reweight"); it++) {
+                    double[][] mu = PersonaClustering.means(z, g, planted);
+                    double[] w = new double[d]; double wsum = 0;
+                    for (int f = 0; f < d; f++) {
+                        double tot = 0, within = 0, m = 0;
+                        for (double[] row : z) m += row[f]; m /= rows;
+                        for (int i = 0; i < rows; i++) { double e = z[i][f] - m; tot += e * e; double u = z[i][f] - mu[g[i]][f]; within += u * u; }
+                        w[f] = tot == 0 ? 0 : Math.pow(Math.max(0, 1 - within / tot), pw); wsum += w[f];
+                    }
+                    double[][] zw = new double[rows][d];
+                    ws.setLength(0);
+                    for (int f = 0; f < d; f++) { double s2 = Math.sqrt(w[f] * d / wsum); ws.append(String.format("%.2f ", s2)); for (int i = 0; i < rows; i++) zw[i][f] = z[i][f] * s2; }
+                    g = PersonaClustering.cluster(zw, planted, 20_240_501L);
+                }
+                double a1 = new AdjustedRandIndex().score(truth, g);
+                sum += a1; n++;
+                System.out.printf("KX %-22s base %.4f reweighted %.4f w %s%n", c.getFileName(), a0, a1, ws);
+                continue;
+            }
             if (Boolean.getBoolean("kx.oracle")) {
                 List<FeatureScaling> sc = new ArrayList<>();
                 for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
@@ -101,6 +131,7 @@ class KChoiceExperiment {
                 for (int f = 0; f < d; f++) m[f] /= Math.max(s, 1e-9);
                 for (int i = 0; i < n; i++) { double r = resp[i][c]; for (int f = 0; f < d; f++) { double e = z[i][f] - m[f]; v[f] += r * e * e; } }
                 for (int f = 0; f < d; f++) v[f] = Math.max(v[f] / Math.max(s, 1e-9), floor);
+                if (Boolean.getBoolean("kx.spherical")) { double a = 0; for (int f = 0; f < d; f++) a += v[f]; a /= d; java.util.Arrays.fill(v, a); }
                 mu[c] = m; var[c] = v; w[c] = s / n;
             }
             for (int i = 0; i < n; i++) {

@@ -110,10 +110,11 @@ class DeployedStackTest {
             Map.entry("PublishTargetFunction", actions("dynamodb:GetItem", "dynamodb:PutItem",
                     "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload=" + MULTIPART)),
             Map.entry("MarkReadyFunction", actions("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                    "s3:ListBucket", "s3:DeleteObject",
+                    "s3:ListBucket", "s3:DeleteObject", "events:PutEvents",
                     "states:StartExecution", "states:DescribeExecution=asked (pipeline/Builds) when a dependent is "
                             + "still building as its input becomes ready")),
             Map.entry("MarkErrorFunction", actions("dynamodb:GetItem", "dynamodb:PutItem", "s3:ListBucket",
+                    "events:PutEvents",
                     "s3:DeleteObject=deletes a failed build's files when a step after IngestDataset fails; a bad CSV "
                             + "(the failure a test can provoke) fails before any file is written",
                     "states:StartExecution"))));
