@@ -180,6 +180,7 @@ def patch_moto():
     from moto.dynamodb.responses import DynamoHandler
     from moto.iam.access_control import IAMRequestBase
     from moto.stepfunctions.responses import StepFunctionResponse
+    from moto.events.responses import EventsHandler
     import moto.s3.notifications as s3_notifications
 
     def body_json(self):
@@ -205,8 +206,19 @@ def patch_moto():
         body = body_json(self)
         return body.get("executionArn") or body.get("stateMachineArn") or body.get("resourceArn") or "*"
 
+    def events_resource(self):
+        # PutEvents is authorized on the event bus each entry names (as AWS does), not on "*"
+        entries = body_json(self).get("Entries") or []
+        if not entries:
+            return "*"
+        bus = entries[0].get("EventBusName") or "default"
+        if bus.startswith("arn:"):
+            return bus
+        return f"arn:{PARTITION}:events:{self.region}:{self.current_account}:event-bus/{bus}"
+
     DynamoHandler._determine_resource = dynamodb_resource
     StepFunctionResponse._determine_resource = stepfunctions_resource
+    EventsHandler._determine_resource = events_resource
 
     original = IAMRequestBase.check_action_permitted
 

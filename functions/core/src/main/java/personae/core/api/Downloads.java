@@ -4,12 +4,14 @@ import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
 import personae.core.pipeline.Keys;
+import personae.core.pipeline.TargetPublication;
 import personae.core.port.BlobStore;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.resource.Resources.Stored;
 import personae.core.resource.Status;
+import personae.core.target.TargetCsv;
 
 import java.io.InputStream;
 
@@ -61,6 +63,35 @@ final class Downloads {
             }
         });
         return gzip ? r.withHeader("Content-Encoding", "gzip") : r;
+    }
+
+    /**
+     * {@code POST /v1/targets/{id}/preview}: the target's first {@value TargetPublication#PREVIEW_ROWS} rows, built
+     * now (reading the scope's output only as far as they need, except an aggregated target, which counts every row
+     * into at most that many areas, and a hashed one, which shuffles its first rows), into a file beside the target's
+     * own; the answer is the reference's {@code {message, target_id}} plus the rows written and a presigned
+     * {@code output_url} of the preview. The target's status and file are unchanged.
+     */
+    ApiResponse preview(Call c) {
+        String id = c.param("id");
+        Stored t = resources.require(c.account(), ResourceType.TARGETS, id);
+        String scopeId = Json.text(t.doc(), "scope_id");
+        Stored scope = resources.require(c.account(), ResourceType.SCOPES, scopeId);
+        if (scope.status() != Status.READY) {
+            throw Problem.conflict("Target " + id + " cannot be previewed yet: its scope " + scopeId + " is "
+                    + scope.status().wire() + (scope.status() == Status.ERROR ? " (" + Json.text(scope.doc(),
+                    "status_error") + ")" : "; try again when it is ready"));
+        }
+        String key = Keys.targetPreview(c.account(), id);
+        TargetCsv.Result result = TargetPublication.write(services, t, key, TargetPublication.PREVIEW_ROWS);
+        var body = Json.MAPPER.createObjectNode()
+                .put("message", "Preview of target " + id + " built: " + result.rows() + " rows (at most "
+                        + TargetPublication.PREVIEW_ROWS + "); download it from output_url")
+                .put("target_id", id)
+                .put("row_count", result.rows())
+                .put("output_url", services.blobs().presignGet(key, services.settings().presignTtl()).toString());
+        body.set("final_structure", result.structure());
+        return PersonaeApi.ok(body);
     }
 
     /** A ready target whose file is gone (deleted from the bucket by hand, or lost): say how to get it back. */

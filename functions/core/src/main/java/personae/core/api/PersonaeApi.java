@@ -26,10 +26,7 @@ import personae.core.scope.ScopeSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +63,7 @@ public final class PersonaeApi {
 
     /** SHA-256 hex of an API key: only hashes are stored. */
     public static String keyHash(String apiKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return personae.core.util.Hashes.sha256Hex(apiKey);
     }
 
     /** Creates an account (if new) and makes {@code apiKey} authenticate it. */
@@ -166,6 +158,7 @@ public final class PersonaeApi {
                 .add("DELETE", "/v1/streams/{stream_id_or_name}", c -> delete(stream(c.account(), c.param("stream_id_or_name"), false)))
                 .add("PATCH", "/v1/persona_sets/{id}/personas/{persona_id}", this::renamePersona)
                 .add("GET", "/v1/targets/{id}/download.csv", downloads::download)
+                .add("POST", "/v1/targets/{id}/preview", downloads::preview)
                 .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
                 .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
                 .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))
@@ -236,7 +229,7 @@ public final class PersonaeApi {
         ObjectNode patch = jsonObject(c);
         Validation v = new Validation();
         v.onlyFields(patch, "", spec.patchFields());
-        if (patch.get("representation") instanceof ObjectNode) spec.defaults(patch, names(c.account()));
+        if (patch.get("representation") instanceof ObjectNode) spec.patchDefaults(patch, names(c.account()));
         ObjectNode merged = current.view();
         MergePatch.apply(merged, patch);
         for (String ro : List.of("id", "created_at", "updated_at", "resource_type", "status", "status_changed_at",
@@ -340,13 +333,16 @@ public final class PersonaeApi {
             throw ApiError.conflict("Cannot delete " + s.type().noun() + " '" + s.name() + "': it is used by "
                     + String.join(", ", names) + ". Check for dependencies and delete those first.");
         }
+        List<Stored> rebuilt = graph.rebuiltAfter(s); // a reference table's traits leave the datasets that joined it
         resources.delete(s);
         String prefix = Keys.outputs(s.type(), s.account(), s.id());
         if (prefix != null) services.blobs().deleteAll(prefix);
+        for (Stored d : rebuilt) {
+            if (d.doc().hasNonNull("last_updated_output_at")) builds.request(d.account(), d.type(), d.id());
+        }
         return ApiResponse.empty(204);
     }
 
-    /** The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url. */
     /** How far along a status is, for a stream's: ready beats error (another dataset's events are readable). */
     private static int progress(Status s) {
         return switch (s) {
@@ -358,8 +354,14 @@ public final class PersonaeApi {
         };
     }
 
+    /**
+     * The document as shown: internal state removed; a dataset's streams with their ids; a ready hosted-CSV target
+     * gets a fresh signed output_url, and every target {@code managed: false} (Personae's targets are publications,
+     * never managed).
+     */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
+        if (s.type() == ResourceType.TARGETS) v.put("managed", false);
         if (s.type() == ResourceType.DATASETS && v.path("output_to_streams").isObject()) {
             // the read-only id of each stream the dataset writes (streams are created with the dataset)
             v.get("output_to_streams").properties().forEach(e -> {

@@ -6,7 +6,9 @@ import personae.core.Limits;
 import personae.core.ingest.Condition;
 import personae.core.ingest.DatasetSpec;
 import personae.core.ingest.Identity;
+import personae.core.ingest.ReferenceTable;
 import personae.core.ingest.ValueFormat;
+import personae.core.pipeline.RefreshSchedule;
 import personae.core.resource.ResourceType;
 
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.regex.Pattern;
  */
 final class Specs {
 
+    static final Pattern CLOCK_TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
+    static final Set<String> WEEKDAYS = Set.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+            "sunday");
     static final Pattern DIRECTORY = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_]*$");
     static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9_][-A-Za-z0-9_.]*\\.(csv|CSV|txt|TXT|gpg|GPG|pgp|PGP|gz|GZ|bz2|BZ2)$");
 
@@ -39,6 +44,11 @@ final class Specs {
          * and a target without a representation), before validation. {@code names} finds a referenced resource's name.
          */
         default void defaults(ObjectNode body, Names names) { }
+
+        /** The same for a PATCH body that carries a {@code representation} (before it is merged). */
+        default void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+        }
     }
 
     /** The name of a resource this account has, if it exists. */
@@ -64,13 +74,14 @@ final class Specs {
 
         public List<String> postFields() {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
-                    "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy");
+                    "upsert_columns", "incremental_column", "reference_key_columns", "reference_key_column", "privacy",
+                    RefreshSchedule.FIELD, ReferenceTable.FIELD);
         }
 
         public List<String> patchFields() {
             return List.of("name", "options", "identity_sets", "output_to_streams", "output_to_traits", "preview",
                     "upsert_columns", "reference_key_columns", "reference_key_column", "privacy",
-                    "output_all_columns_as_traits");
+                    "output_all_columns_as_traits", RefreshSchedule.FIELD);
         }
 
         /** A dataset without a name is named after its upload directory (when that is valid). */
@@ -101,19 +112,39 @@ final class Specs {
                 }
             }
             boolean referenced = !DatasetSpec.referenceKeyColumns(doc).isEmpty();
-            ObjectNode sets = v.object(doc, "identity_sets", "", true);
-            if (sets != null) {
-                if (sets.isEmpty() && !referenced) {
-                    v.fail("/identity_sets", "needs at least one identity set, or reference_key_columns naming the "
-                            + "columns that identify a person (such as a customer id) with identity_sets {}",
-                            "minProperties");
+            ObjectNode table = v.object(doc, ReferenceTable.FIELD, "", false);
+            ObjectNode sets = null;
+            if (table != null) {
+                referenceTable(doc, table, v);
+            } else {
+                sets = v.object(doc, "identity_sets", "", true);
+                if (sets != null) {
+                    if (sets.isEmpty() && !referenced) {
+                        v.fail("/identity_sets", "needs at least one identity set, or reference_key_columns naming the "
+                                + "columns that identify a person (such as a customer id) with identity_sets {}",
+                                "minProperties");
+                    }
+                    sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
                 }
-                sets.properties().forEach(e -> identitySet(e.getKey(), e.getValue(), v));
+                ObjectNode streams = v.object(doc, "output_to_streams", "", false);
+                if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
+                ObjectNode traits = v.object(doc, "output_to_traits", "", false);
+                if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
             }
-            ObjectNode streams = v.object(doc, "output_to_streams", "", false);
-            if (streams != null) streams.properties().forEach(e -> stream(e.getKey(), e.getValue(), v));
-            ObjectNode traits = v.object(doc, "output_to_traits", "", false);
-            if (traits != null) traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
+            ObjectNode refresh = v.object(doc, RefreshSchedule.FIELD, "", false);
+            if (refresh != null) {
+                String path = "/" + RefreshSchedule.FIELD;
+                v.onlyFields(refresh, path, List.of("every", "at", "on"));
+                String every = v.enumString(refresh, "every", path, true, Set.copyOf(RefreshSchedule.EVERY));
+                v.pattern(refresh, "at", path, false, CLOCK_TIME, "must be a UTC time of day, HH:MM (such as \"06:00\")");
+                v.enumString(refresh, "on", path, false, WEEKDAYS);
+                if ("hour".equals(every) && (refresh.has("at") || refresh.has("on"))) {
+                    v.fail(path, "an hourly refresh runs at the start of every hour: leave out at and on", "not");
+                }
+                if ("day".equals(every) && refresh.has("on")) {
+                    v.fail(path + "/on", "is for a weekly refresh (every: \"week\")", "not");
+                }
+            }
             ObjectNode allColumns = v.object(doc, DatasetSpec.ALL_COLUMNS, "", false);
             if (allColumns != null) {
                 v.onlyFields(allColumns, "/" + DatasetSpec.ALL_COLUMNS, List.of("exclude"));
@@ -135,14 +166,36 @@ final class Specs {
             List<String> references = v.strings(doc, "reference_key_columns", "", false, null);
             String reference = v.string(doc, "reference_key_column", "", false);
             if (sets != null) {
+                ObjectNode identitySets = sets;
                 // a reference key column is output under its own name: it cannot also be a mapped identity key's
                 Set<String> keys = new java.util.HashSet<>();
-                sets.properties().forEach(e -> e.getValue().fieldNames().forEachRemaining(keys::add));
+                identitySets.properties().forEach(e -> e.getValue().fieldNames().forEachRemaining(keys::add));
                 List<String> all = references == null ? List.of() : references;
                 for (int i = 0; i < all.size(); i++) {
                     if (keys.contains(all.get(i))) v.fail("/reference_key_columns/" + i, collision(all.get(i)), "not");
                 }
                 if (reference != null && keys.contains(reference)) v.fail("/reference_key_column", collision(reference), "not");
+            }
+        }
+
+        /** A reference table ({@link ReferenceTable}): a key column and traits; no people, so no identity or stream. */
+        private void referenceTable(ObjectNode doc, ObjectNode table, Validation v) {
+            String path = "/" + ReferenceTable.FIELD;
+            v.onlyFields(table, path, List.of("key", "column"));
+            v.enumString(table, "key", path, true, Set.copyOf(ReferenceTable.KEYS));
+            v.string(table, "column", path, true);
+            String why = " (a reference table's rows are postcodes, states or email domains, not people)";
+            if (doc.hasNonNull("identity_sets") && !doc.get("identity_sets").isEmpty()) {
+                v.fail("/identity_sets", "must be {} or left out for a reference table" + why, "not");
+            }
+            for (String f : List.of("output_to_streams", "reference_key_columns", "reference_key_column",
+                    "upsert_columns", "incremental_column", DatasetSpec.ALL_COLUMNS)) {
+                if (doc.hasNonNull(f)) v.fail("/" + f, "is not for a reference table" + why, "not");
+            }
+            ObjectNode traits = v.object(doc, "output_to_traits", "", true);
+            if (traits != null) {
+                if (traits.isEmpty()) v.fail("/output_to_traits", "needs at least one trait: the values the table gives", "minProperties");
+                traits.properties().forEach(e -> trait(e.getKey(), e.getValue(), v));
             }
         }
 
@@ -385,6 +438,60 @@ final class Specs {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
+    static final Set<String> IDENTIFIED_PRESETS = Set.of("default", "linkedin", "youtube", "klaviyo", "segment",
+            "iterable", "poplar", "salesforce", "hubspot", "address_only", "liveramp");
+    static final Set<String> HASHED_PRESETS = Set.of("default", "linkedin", "taboola", "snapchat", "tiktok", "pinterest",
+            "youtube", "google_ads", "facebook");
+    static final Set<String> AGGREGATED_PRESETS = Set.of("default", "google_ads");
+    static final Set<String> GEOGRAPHIC = Set.of("postcode", "county", "metro", "state", "census_block_group",
+            "census_tract", "dma");
+
+    /**
+     * A target's representation (TargetModes, a oneOf on mode); returns the mode. Every mode is built; what is not
+     * (platform presets, geographies Personae has no column for, geometries) is refused naming the field.
+     */
+    static String representation(ObjectNode rep, Validation v) {
+        String mode = v.enumString(rep, "mode", "/representation", true, REPRESENTATION_FIELDS.keySet());
+        v.onlyFields(rep, "/representation", mode == null ? ALL_REPRESENTATION_FIELDS : REPRESENTATION_FIELDS.get(mode));
+        if (mode == null) return null;
+        Set<String> presets = switch (mode) {
+            case "identified" -> IDENTIFIED_PRESETS;
+            case "hashed" -> HASHED_PRESETS;
+            case "aggregated" -> AGGREGATED_PRESETS;
+            default -> Set.of("default");
+        };
+        String preset = v.enumString(rep, "transform_preset", "/representation", false, presets);
+        if (preset != null && !preset.equals("default")) {
+            v.fail("/representation/transform_preset", "platform presets are not built by Personae (got '" + preset
+                    + "'): omit transform_preset or use default, and shape the columns with custom_structure", "enum");
+        }
+        switch (mode) {
+            case "identified" -> v.enumString(rep, "aggregate", "/representation", true, Set.of("person", "residence"));
+            case "aggregated" -> {
+                String level = v.enumString(rep, "aggregate", "/representation", true, GEOGRAPHIC);
+                if (level != null && !personae.core.target.TargetCsv.AREAS.contains(level)) {
+                    v.fail("/representation/aggregate", "Personae aggregates by the people's own state or postcode "
+                            + "only (got '" + level + "'; it has no geographic reference data)", "enum");
+                }
+                if (Boolean.TRUE.equals(v.bool(rep, "include_geometry", "/representation", false))) {
+                    v.fail("/representation/include_geometry", "area geometries are not available in Personae; omit "
+                            + "include_geometry", "enum");
+                }
+            }
+            case "referenced" -> {
+                ObjectNode reference = v.object(rep, "reference", "/representation", !rep.hasNonNull("reference_dataset_id"));
+                if (reference != null) {
+                    v.onlyFields(reference, "/representation/reference", List.of("dataset_id", "column_name"));
+                    v.string(reference, "dataset_id", "/representation/reference", true);
+                    v.string(reference, "column_name", "/representation/reference", true);
+                }
+                v.string(rep, "reference_dataset_id", "/representation", false);
+            }
+            default -> { }
+        }
+        return mode;
+    }
+
     static final Spec TARGET = new Spec() {
         public ResourceType type() { return ResourceType.TARGETS; }
 
@@ -407,6 +514,19 @@ final class Specs {
             }
         }
 
+        /**
+         * A PATCH's representation names its mode: the stored fields of another mode are dropped (explicit nulls in
+         * the merge patch), so {@code {"representation": {"mode": "hashed"}}} switches an identified target to hashed;
+         * fields of the same mode merge as usual.
+         */
+        public void patchDefaults(ObjectNode patch, Names names) {
+            defaults(patch, names);
+            ObjectNode rep = (ObjectNode) patch.get("representation");
+            List<String> own = REPRESENTATION_FIELDS.get(rep.path("mode").asText(""));
+            if (own == null) return;
+            for (String f : ALL_REPRESENTATION_FIELDS) if (!own.contains(f) && !rep.has(f)) rep.putNull(f);
+        }
+
         public void validate(ObjectNode doc, Validation v) {
             v.string(doc, "name", "", true);
             if (doc.hasNonNull("connection_id")) {
@@ -415,7 +535,12 @@ final class Specs {
             ObjectNode options = v.object(doc, "options", "", true);
             if (options != null) {
                 v.onlyFields(options, "/options", List.of("type", "delimiter", "gzip", "quote_all", "output_url"));
-                String type = v.enumString(options, "type", "/options", true, Set.of("hosted_csv", "lookup_api"));
+                String type = v.string(options, "type", "/options", true);
+                if (type != null && !Set.of("hosted_csv", "lookup_api").contains(type)) {
+                    v.fail("/options/type", "must be hosted_csv (or lookup_api); replication targets (got '"
+                            + Limits.excerpt(type) + "') need connections, which Personae does not have", "enum");
+                    type = null;
+                }
                 if ("lookup_api".equals(type)) {
                     v.fail("/options/type", "lookup_api targets (real-time lookup) are not available yet; use hosted_csv",
                             "enum");
@@ -426,22 +551,7 @@ final class Specs {
                 v.bool(options, "quote_all", "/options", false);
             }
             ObjectNode rep = v.object(doc, "representation", "", true);
-            if (rep != null) {
-                String mode = v.enumString(rep, "mode", "/representation", true, REPRESENTATION_FIELDS.keySet());
-                v.onlyFields(rep, "/representation", mode == null ? ALL_REPRESENTATION_FIELDS : REPRESENTATION_FIELDS.get(mode));
-                if (mode != null && !mode.equals("identified")) {
-                    v.fail("/representation/mode", "only the identified mode is available yet (got '" + mode + "')", "enum");
-                }
-                if ("identified".equals(mode)) {
-                    v.enumString(rep, "aggregate", "/representation", true, Set.of("person", "residence"));
-                    if ("residence".equals(rep.path("aggregate").asText())) {
-                        v.fail("/representation/aggregate", "only person aggregation is available yet", "enum");
-                    }
-                    v.enumString(rep, "transform_preset", "/representation", false, Set.of("default", "linkedin",
-                            "youtube", "klaviyo", "segment", "iterable", "poplar", "salesforce", "hubspot",
-                            "address_only", "liveramp"));
-                }
-            }
+            String mode = rep == null ? null : representation(rep, v);
             ObjectNode limit = v.object(doc, "limit", "", false);
             if (limit != null) {
                 String method = v.enumString(limit, "method", "/limit", true, LIMIT_FIELDS.keySet());
@@ -500,11 +610,16 @@ final class Specs {
                     v.string(c, "scope_col", p, true);
                     v.string(c, "output_col", p, true);
                     v.bool(c, "is_identity_col", p, false);
-                    if (v.enumString(c, "aggregation", p, false, Set.of("avg", "count", "countif")) != null) {
-                        v.fail(p + "/aggregation", "applies to the aggregated mode only, which is not available yet",
-                                "enum");
+                    String aggregation = v.enumString(c, "aggregation", p, false, Set.of("avg", "count", "countif"));
+                    if (aggregation != null && mode != null && !mode.equals("aggregated")) {
+                        v.fail(p + "/aggregation", "applies to the aggregated mode only (this target's mode is '"
+                                + mode + "')", "enum");
                     }
-                    v.string(c, "aggregation_criteria", p, false);
+                    String criteria = v.string(c, "aggregation_criteria", p, false);
+                    if ("countif".equals(aggregation) && criteria == null) {
+                        v.fail(p + "/aggregation_criteria", "is required with countif: the value counted (for a persona"
+                                + " set's persona id column, the persona id)", "required");
+                    }
                 }
             }
             ObjectNode payloadMap = v.object(doc, "payload_map", "", false);

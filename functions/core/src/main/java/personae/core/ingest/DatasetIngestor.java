@@ -109,6 +109,12 @@ public final class DatasetIngestor {
     private final LongIntHashMap newestOfKey = new LongIntHashMap();
     private int sequence;
     private double olderThan = Double.NaN; // the current file's incremental high-water mark
+    // a reference table: its keys, in first-seen order (a trait column's "node" is the key's index)
+    private final Map<String, Integer> referenceKeyIndex = new HashMap<>();
+    private final List<String> referenceKeysSeen = new ArrayList<>();
+    // a dataset of people: the reference tables whose traits its people take, and each person's identity fields
+    private List<ReferenceTable> joins = List.of();
+    private String[] personIdentity = new String[0];
 
     /**
      * @param output opens a blob for writing by a name relative to the dataset's data folder ("people.csv",
@@ -132,6 +138,28 @@ public final class DatasetIngestor {
         for (TraitSpec t : spec.traits()) traits.add(new TraitColumns(t));
     }
 
+    /**
+     * The reference tables whose traits this dataset's people take (by their postcode, state or email), after their
+     * own first-party traits. A trait name the dataset maps itself fails the build, naming both.
+     */
+    public DatasetIngestor joining(List<ReferenceTable> tables) {
+        for (ReferenceTable t : tables) {
+            for (String name : t.traits()) {
+                if (spec.traits().stream().anyMatch(own -> own.name().equals(name))) {
+                    throw new personae.core.Problem(personae.core.Problem.Kind.INVALID, "trait '" + name + "' is both "
+                            + "mapped by this dataset and given by a reference table (by " + t.by() + "): rename one of them");
+                }
+            }
+        }
+        this.joins = List.copyOf(tables);
+        return this;
+    }
+
+    /** The reference table's distinct keys (0 for a dataset of people). */
+    public int referenceKeys() {
+        return referenceKeysSeen.size();
+    }
+
     /** Reads every file, resolves identities and writes people, events and first-party traits. */
     public Result ingest(List<SourceFile> files) {
         if (spec.preview()) {
@@ -151,8 +179,12 @@ public final class DatasetIngestor {
         Map<String, DatasetManifest.StreamInfo> infos = new LinkedHashMap<>();
         for (StreamColumns s : streams) infos.put(s.spec.name(), s.write(personOfNode, people));
         writeTraits(personOfNode, people);
-        DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos,
-                spec.traits().stream().map(TraitSpec::name).toList());
+        if (spec.referenceTable() != null) writeReferenceTable();
+        // a reference table's traits belong to the people of the datasets that join it, not to its (no) people
+        List<String> traitNames = new ArrayList<>(spec.referenceTable() != null ? List.of()
+                : spec.traits().stream().map(TraitSpec::name).toList());
+        for (ReferenceTable t : joins) traitNames.addAll(t.traits());
+        DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos, List.copyOf(traitNames));
         List<DetectedColumn> detected = new ArrayList<>();
         // fill rates over the rows observed: duplicates are skipped before any cell is observed
         columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
@@ -183,6 +215,43 @@ public final class DatasetIngestor {
     private static final class EnoughRows extends RuntimeException {
         EnoughRows() {
             super(null, null, false, false);
+        }
+    }
+
+    /** A reference table's row: its key's trait values (a row without a valid key identifies nothing). */
+    private void acceptReferenceRow(String[] v) {
+        for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
+        String key = ReferenceTable.key(spec.referenceTable().by(), cell(v, spec.referenceTable().column()));
+        if (key == null) {
+            unidentified++;
+            return;
+        }
+        Integer index = referenceKeyIndex.get(key);
+        if (index == null) {
+            index = referenceKeysSeen.size();
+            referenceKeyIndex.put(key, index);
+            referenceKeysSeen.add(key);
+        }
+        for (TraitColumns t : traits) t.accept(v, index);
+    }
+
+    /** reference.csv: each key with its traits' last values. */
+    private void writeReferenceTable() {
+        Map<String, String[]> rows = new HashMap<>();
+        for (String key : referenceKeysSeen) rows.put(key, new String[traits.size()]);
+        for (int t = 0; t < traits.size(); t++) {
+            TraitColumns tc = traits.get(t);
+            for (int i = 0; i < tc.node.size(); i++) {
+                int code = tc.value.get(i);
+                if (code >= 0) rows.get(referenceKeysSeen.get(tc.node.get(i)))[t] = tc.dictionary.value(code);
+            }
+        }
+        ReferenceTable table = new ReferenceTable(spec.referenceTable().by(),
+                spec.traits().stream().map(TraitSpec::name).toList(), rows);
+        try (OutputStream out = output.apply(personae.core.pipeline.Keys.REFERENCE_TABLE)) {
+            table.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -293,6 +362,10 @@ public final class DatasetIngestor {
             return;
         }
         rows++;
+        if (spec.referenceTable() != null) {
+            acceptReferenceRow(v);
+            return;
+        }
         if (spec.incrementalColumn() != null) {
             String raw = cell(v, spec.incrementalColumn());
             if (!raw.isEmpty()) {
@@ -402,9 +475,7 @@ public final class DatasetIngestor {
             String raw = name + "|" + street + "|" + (postcode == null ? "" : postcode);
             Long key = addressKeys.get(raw);
             if (key == null) {
-                String pc = Identity.normalizePostcode(postcode);
-                key = Identity.addressKey(Identity.fold(name.replace('|', ' ')) + "|" + Identity.normalizeStreet(street)
-                        + "|" + (pc == null ? "" : pc));
+                key = Identity.addressKey(Identity.nameAddress(name, street, postcode));
                 cache(addressKeys, raw, key);
             }
             rowKeys[n++] = key;
@@ -559,6 +630,7 @@ public final class DatasetIngestor {
             }
             if (changed) identity[p] = pack(have);
         }
+        personIdentity = identity;
         List<String> header = new ArrayList<>();
         header.add("person_id");
         header.addAll(identityColumns);
@@ -578,9 +650,16 @@ public final class DatasetIngestor {
     }
 
     private void writeTraits(int[] personOfNode, int people) {
+        List<TraitColumns> traits = spec.referenceTable() != null ? List.of() : this.traits;
         List<String> header = new ArrayList<>();
         header.add("person_id");
         traits.forEach(t -> header.add(t.spec.name()));
+        joins.forEach(j -> header.addAll(j.traits()));
+        int fields = identityColumns.size();
+        int[] keyField = new int[joins.size()]; // per reference table, the identity column its key is read from
+        for (int j = 0; j < keyField.length; j++) {
+            keyField[j] = identityColumns.indexOf(ReferenceTable.PERSON_FIELD.get(joins.get(j).by()));
+        }
         int[][] latest = new int[traits.size()][people];
         for (int t = 0; t < traits.size(); t++) {
             Arrays.fill(latest[t], -1);
@@ -596,6 +675,13 @@ public final class DatasetIngestor {
                 for (int t = 0; t < traits.size(); t++) {
                     int code = latest[t][p];
                     out.print(code < 0 ? "" : traits.get(t).dictionary.value(code));
+                }
+                String[] identity = joins.isEmpty() || personIdentity[p] == null ? null : unpack(personIdentity[p], fields);
+                for (int j = 0; j < keyField.length; j++) {
+                    String[] values = identity == null || keyField[j] < 0 ? null : joins.get(j).valuesFor(identity[keyField[j]]);
+                    for (int t = 0; t < joins.get(j).traits().size(); t++) {
+                        out.print(values == null || values[t] == null ? "" : values[t]);
+                    }
                 }
                 out.println();
             }

@@ -23,11 +23,13 @@ import java.util.Map;
  * @param allColumnsExcept   {@code output_all_columns_as_traits.exclude}: every other column (identity and reference
  *                           key columns aside) is a trait; null when the option is not set
  * @param privacy            {@code privacy}: {@code suppress}, {@code delete}, or null
+ * @param referenceTable     Personae's {@code reference_table} extension: rows are keyed by a postcode, state or
+ *                           email domain, not people ({@link ReferenceTable}); null for a dataset of people
  */
 public record DatasetSpec(String id, String uploadDirectory, char delimiter, String headerRow, boolean replaceAll,
                           List<IdentitySet> identitySets, List<String> referenceKeyColumns, List<StreamSpec> streams,
                           List<TraitSpec> traits, List<String> upsertColumns, String incrementalColumn, boolean preview,
-                          List<String> allColumnsExcept, String privacy) {
+                          List<String> allColumnsExcept, String privacy, ReferenceTable.Spec referenceTable) {
 
     /** The streams a dataset outputs to: the keys of {@code output_to_streams}; cohorts read them. */
     public static final Reference STREAMS = Reference.writesNamedBy("/output_to_streams", ResourceType.STREAMS);
@@ -92,7 +94,8 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
                 options.path("replace_all_with_latest_file").asBoolean(false), sets, referenceKeyColumns(doc),
                 streams, traits, strings(doc.get("upsert_columns")), textOrNull(doc, "incremental_column"),
                 doc.path("preview").asBoolean(false), doc.hasNonNull(ALL_COLUMNS)
-                        ? strings(doc.get(ALL_COLUMNS).get("exclude")) : null, textOrNull(doc, "privacy"));
+                        ? strings(doc.get(ALL_COLUMNS).get("exclude")) : null, textOrNull(doc, "privacy"),
+                ReferenceTable.Spec.of(doc));
     }
 
     /** The dataset field that makes every column a trait: {@code {"exclude": [...]}}. */
@@ -120,7 +123,7 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
             }
         }
         return new DatasetSpec(id, uploadDirectory, delimiter, headerRow, replaceAll, identitySets, referenceKeyColumns,
-                streams, List.copyOf(all), upsertColumns, incrementalColumn, preview, null, privacy);
+                streams, List.copyOf(all), upsertColumns, incrementalColumn, preview, null, privacy, referenceTable);
     }
 
     /** The DataMap field of Personae's extension: the column a numeric property's value is multiplied by. */
@@ -176,6 +179,7 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
         for (TraitSpec t : traits) out.putIfAbsent(t.column(), "/output_to_traits/" + t.name() + "/column_name");
         for (int i = 0; i < upsertColumns.size(); i++) out.putIfAbsent(upsertColumns.get(i), "/upsert_columns/" + i);
         if (incrementalColumn != null) out.putIfAbsent(incrementalColumn, "/incremental_column");
+        if (referenceTable != null) out.putIfAbsent(referenceTable.column(), "/" + ReferenceTable.FIELD + "/column");
         return out;
     }
 }

@@ -3,10 +3,6 @@ package personae.core.ingest;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,12 +51,17 @@ public final class Identity {
 
     /** SHA-256 hex of the normalized email (the v1 {@code email_hash} definition). */
     public static String emailHash(String normalizedEmail) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return personae.core.util.Hashes.sha256Hex(normalizedEmail);
+    }
+
+    /**
+     * The normalized name + address string two rows of one person share: the name ({@code first|last}, or a full
+     * name) folded, the street with suffixes abbreviated, the 5-digit postcode (empty when there is none). Identity
+     * resolution keys people by it ({@link #addressKey}); hashed targets publish its SHA-256.
+     */
+    public static String nameAddress(String name, String street, String postcode) {
+        String pc = normalizePostcode(postcode);
+        return fold(name.replace('|', ' ')) + "|" + normalizeStreet(street) + "|" + (pc == null ? "" : pc);
     }
 
     /**
@@ -127,14 +128,10 @@ public final class Identity {
      * {@link #emailHashKey} of the same hash is the same key.
      */
     public static long emailKey(String normalizedEmail) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
-            long h = 0;
-            for (int i = 0; i < 8; i++) h = h << 8 | (d[i] & 0xff);
-            return h & VALUE_BITS | EMAIL;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] d = personae.core.util.Hashes.sha256(normalizedEmail);
+        long h = 0;
+        for (int i = 0; i < 8; i++) h = h << 8 | (d[i] & 0xff);
+        return h & VALUE_BITS | EMAIL;
     }
 
     /** The key of an {@code email_hash} cell: its first 16 hex digits (any case); any other text is hashed. */

@@ -51,7 +51,7 @@ public final class Builds {
      * A dependent never built yet is waiting for {@code s} anyway.
      */
     public void rebuildDependents(Resources.Stored s) {
-        for (Resources.Stored d : new ResourceGraph(resources).dependents(s)) {
+        for (Resources.Stored d : new ResourceGraph(resources).rebuiltAfter(s)) {
             if (d.doc().hasNonNull("last_updated_output_at")) request(d.account(), d.type(), d.id());
         }
     }

@@ -8,6 +8,7 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.DatasetIngestor;
 import personae.core.ingest.DatasetManifest;
 import personae.core.ingest.DatasetSpec;
+import personae.core.ingest.ReferenceTable;
 import personae.core.port.BlobStore.BlobInfo;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -57,6 +59,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
             throw Problem.invalid("upload directory '" + spec.uploadDirectory() + "' has no CSV files yet: "
                     + "upload one (POST /v1/uploads/" + spec.uploadDirectory() + "/{file}.csv) and the dataset rebuilds");
         }
+        List<BlobInfo> all = files;
         if (spec.replaceAll()) {
             files = List.of(files.stream().max(Comparator.comparing(BlobInfo::lastModified)
                     .thenComparing(BlobInfo::key)).orElseThrow());
@@ -79,18 +82,28 @@ final class DatasetBuild implements Lifecycle.Hooks {
                     CsvFiles.decoded(first.key(), ctx.blobs.open(first.key())), spec.delimiter(), spec.headerRow()));
         }
         DatasetSpec ingested = spec;
-        DatasetIngestor.Result result = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name)).ingest(sources);
-        if (result.manifest().people() == 0 && !spec.preview()) throw nobodyIdentified(spec, result);
+        boolean referenceTable = spec.referenceTable() != null;
+        DatasetIngestor ingestor = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name));
+        if (!referenceTable) ingestor.joining(referenceTables(r.account()));
+        DatasetIngestor.Result result = ingestor.ingest(sources);
+        if (result.manifest().people() == 0 && !spec.preview() && !referenceTable) throw nobodyIdentified(spec, result);
+        if (referenceTable && ingestor.referenceKeys() == 0) {
+            throw Problem.invalid("none of the " + result.rowCount() + " rows has a " + spec.referenceTable().by()
+                    + " in column '" + spec.referenceTable().column() + "' (reference_table.column)");
+        }
+        int keys = ingestor.referenceKeys();
         ctx.writeJson(folder + Keys.MANIFEST, result.manifest());
         ctx.resources.update(r.account(), ResourceType.DATASETS, r.id(), s -> {
             ObjectNode d = s.doc();
             if (ingested.incrementalColumn() != null) incremental.record(s.internal(), read, result.highWater());
+            s.internal().put(ScheduledRefresh.INPUT_FILES, ScheduledRefresh.fingerprint(all));
             if (ingested.preview()) {
                 // column detection only: no counts of an ingestion that did not happen
                 d.remove(List.of("row_count", "identified_count", ROWS_DROPPED));
             } else {
                 d.put("row_count", result.rowCount());
-                d.put("identified_count", result.manifest().people());
+                if (referenceTable) d.put(REFERENCE_KEYS, keys);
+                else d.put("identified_count", result.manifest().people());
                 // Personae's extension: every row read and not kept, under the one reason it was dropped
                 d.putObject(ROWS_DROPPED).put("duplicate", result.duplicateRows())
                         .put("superseded", result.supersededRows())
@@ -152,6 +165,23 @@ final class DatasetBuild implements Lifecycle.Hooks {
             if (Double.isNaN(mark)) internal.remove(HIGH_WATER);
             else internal.put(HIGH_WATER, mark);
         }
+    }
+
+    /** A reference table's read-only count of distinct keys (Personae's extension). */
+    static final String REFERENCE_KEYS = "reference_key_count";
+
+    /** The account's ready reference tables, as their last builds wrote them. */
+    private List<ReferenceTable> referenceTables(String account) {
+        List<ReferenceTable> out = new ArrayList<>();
+        for (Stored t : ctx.graph.referenceTables(account)) {
+            if (t.status() != personae.core.resource.Status.READY) continue;
+            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, t.id()) + Keys.REFERENCE_TABLE)) {
+                out.add(ReferenceTable.read(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
     }
 
     /** A dataset whose rows identify nobody is a mapping to fix, not a ready dataset of 0 people. */

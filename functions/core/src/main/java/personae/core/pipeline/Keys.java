@@ -50,6 +50,8 @@ public final class Keys {
     /** File names inside a dataset build folder. */
     public static final String PEOPLE = "people.csv";
     public static final String MANIFEST = "manifest.json";
+    /** A reference-table dataset's rows: normalised key, then its traits (ingest/ReferenceTable). */
+    public static final String REFERENCE_TABLE = "reference.csv";
     public static final String FIRST_PARTY_TRAITS = "first_party_traits.csv";
     public static final String TRAITS = "traits.csv";
     public static final String TRAIT_FEATURES = "traits.json";
@@ -61,12 +63,8 @@ public final class Keys {
     public static String streamEvents(String stream) {
         String encoded = URLEncoder.encode(stream, StandardCharsets.UTF_8);
         if (encoded.length() > 200) {
-            try {
-                byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(stream.getBytes(StandardCharsets.UTF_8));
-                encoded = encoded.substring(0, 100) + "-" + java.util.HexFormat.of().formatHex(sha, 0, 16);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            encoded = encoded.substring(0, 100) + "-" + java.util.HexFormat.of()
+                    .formatHex(personae.core.util.Hashes.sha256(stream), 0, 16);
         }
         return "streams/" + encoded + ".csv";
     }
@@ -100,6 +98,11 @@ public final class Keys {
 
     public static String targetOutput(String account, String targetId) {
         return outputs(ResourceType.TARGETS, account, targetId) + "output.csv";
+    }
+
+    /** A target's preview ({@code POST /v1/targets/{id}/preview}): its first rows, beside its output. */
+    public static String targetPreview(String account, String targetId) {
+        return outputs(ResourceType.TARGETS, account, targetId) + "preview.csv";
     }
 
     /** The folder of everything Personae derived for a built resource (deleted with it); null for other kinds. */

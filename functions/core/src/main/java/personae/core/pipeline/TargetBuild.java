@@ -1,15 +1,9 @@
 package personae.core.pipeline;
 
-import personae.core.Problem;
 import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.ResourceType;
 import personae.core.resource.Resources.Stored;
 import personae.core.target.TargetCsv;
-import personae.core.target.TargetSpec;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /** A target's build: PublishTarget. */
 final class TargetBuild {
@@ -20,17 +14,15 @@ final class TargetBuild {
         this.ctx = ctx;
     }
 
-    /** Publishing a hosted CSV: the scope's output, with the target's custom structure and row limit applied. */
+    /**
+     * Publishing a hosted CSV: the scope's output in the target's mode, filter, structure and limit; the columns
+     * written become the target's {@code final_structure}.
+     */
     void publish(BuildRequest r) {
         Stored target = ctx.running(r);
-        TargetSpec spec = TargetSpec.KIND.parse(target.doc());
-        try (InputStream in = ctx.blobs.open(Keys.scopeOutput(r.account(), spec.scopeId()));
-             OutputStream out = ctx.blobs.create(Keys.targetOutput(r.account(), r.id()))) {
-            TargetCsv.transform(target.doc(), in, out);
-        } catch (IllegalArgumentException e) { // the target names columns or persona sets its scope does not have
-            throw Problem.invalid(e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TargetCsv.Result result = TargetPublication.write(ctx.services, target, Keys.targetOutput(r.account(), r.id()),
+                TargetCsv.NO_CAP);
+        ctx.resources.update(r.account(), ResourceType.TARGETS, r.id(),
+                t -> t.doc().set("final_structure", result.structure()));
     }
 }

@@ -44,7 +44,36 @@ public final class ResourceGraph {
                 writers.forEach(w -> found.putIfAbsent(key(w), w));
             }
         }
+        if (isPeopleDataset(s)) {
+            // a dataset's people take the traits of every reference table of the account (ingest/ReferenceTable)
+            for (Stored t : referenceTables(s.account())) found.putIfAbsent(key(t), t);
+        }
         return new Inputs(List.copyOf(found.values()), missing);
+    }
+
+    /**
+     * What rebuilds after {@code s} is rebuilt or deleted: its {@link #dependents}, and for a reference table every
+     * other dataset of the account (their people carry its traits). A reference table is not a dependency that stops
+     * a delete: the datasets that joined it simply rebuild without it.
+     */
+    public List<Stored> rebuiltAfter(Stored s) {
+        List<Stored> out = new ArrayList<>(dependents(s));
+        if (s.type() == ResourceType.DATASETS && personae.core.ingest.ReferenceTable.isReferenceTable(s.doc())) {
+            for (Stored d : resources.list(s.account(), ResourceType.DATASETS)) {
+                if (isPeopleDataset(d) && out.stream().noneMatch(o -> key(o).equals(key(d)))) out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** The account's reference-table datasets. */
+    public List<Stored> referenceTables(String account) {
+        return resources.list(account, ResourceType.DATASETS).stream()
+                .filter(d -> personae.core.ingest.ReferenceTable.isReferenceTable(d.doc())).toList();
+    }
+
+    private static boolean isPeopleDataset(Stored s) {
+        return s.type() == ResourceType.DATASETS && !personae.core.ingest.ReferenceTable.isReferenceTable(s.doc());
     }
 
     /**

@@ -63,8 +63,11 @@ class NestedFieldsTest {
                 .replace("\"aggregate\": \"person\"}", "\"aggregate\": \"person\", \"aggregte\": \"person\"}")));
         assertEquals(List.of("/representation/include_geometry"), rejected("POST", "/v1/targets", target("")
                 .replace("\"aggregate\": \"person\"}", "\"aggregate\": \"person\", \"include_geometry\": true}")));
+        assertEquals(List.of("/representation/transform_preset"), rejected("POST", "/v1/targets", target("")
+                .replace("\"aggregate\": \"person\"}", "\"aggregate\": \"person\", \"transform_preset\": \"klaviyo\"}")),
+                "a platform preset Personae does not build is refused, not stored");
         f.call("POST", "/v1/targets", target("").replace("\"aggregate\": \"person\"}",
-                "\"aggregate\": \"person\", \"transform_preset\": \"klaviyo\"}")).expect(201);
+                "\"aggregate\": \"person\", \"transform_preset\": \"default\"}")).expect(201);
     }
 
     @Test
@@ -89,7 +92,8 @@ class NestedFieldsTest {
                 rejected("POST", "/v1/targets", target(", \"custom_structure\": [\"a\","
                         + " {\"scope_col\": \"a\", \"output_col\": \"b\", \"is_identity_col\": \"yes\"}]")));
         assertEquals(List.of("/custom_structure/0/aggregation"), rejected("POST", "/v1/targets", target(
-                ", \"custom_structure\": [{\"scope_col\": \"a\", \"output_col\": \"b\", \"aggregation\": \"countif\"}]")));
+                ", \"custom_structure\": [{\"scope_col\": \"a\", \"output_col\": \"b\", \"aggregation\": \"count\"}]")),
+                "aggregation applies to the aggregated mode only");
         f.call("POST", "/v1/targets", target(", \"custom_structure\": [{\"scope_col\": \"email\", \"output_col\": \"Email\","
                 + " \"is_identity_col\": true}]")).expect(201);
     }
