@@ -133,6 +133,9 @@ class Resolver:
             return "1"
         if t == "AWS::DynamoDB::Table" and attr == "Arn":
             return f"arn:{PARTITION}:dynamodb:{self.region}:{ACCOUNT}:table/{self.ref(name)}"
+        if t == "AWS::Events::Rule" and attr == "Arn":  # the account sweep's schedule: named, not created here
+            rule = self.resolve(p["Name"]) if "Name" in p else self.generated(name)
+            return f"arn:{PARTITION}:events:{self.region}:{ACCOUNT}:rule/{rule}"
         raise ValueError(f"Fn::GetAtt {name}.{attr} ({t}) is not supported by moto_stack.py")
 
     def sub(self, text, variables):

@@ -164,6 +164,11 @@ public final class DynamoMetadataStore implements MetadataStore {
         ddb.putItem(p -> p.tableName(table).item(attrs));
     }
 
+    @Override
+    public void deleteKeyHash(String keyHash) {
+        ddb.deleteItem(d -> d.tableName(table).key(apiKeyKey(keyHash)));
+    }
+
     static String accountPk(String account) {
         return ACCOUNT_PREFIX + requireText(account, "account");
     }

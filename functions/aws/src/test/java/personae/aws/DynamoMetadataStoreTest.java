@@ -141,6 +141,9 @@ class DynamoMetadataStoreTest {
         assertTrue(store.accountForKeyHash(hash.replace('9', '8')).isEmpty());
         // API key items never show up as documents
         assertEquals(List.of(), store.list("acme-2", "apikey"));
+        store.deleteKeyHash(hash);
+        assertTrue(store.accountForKeyHash(hash).isEmpty(), "a forgotten key authenticates nobody");
+        store.deleteKeyHash(hash); // forgetting an unknown key is not an error
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import personae.core.Services;
+import personae.core.pipeline.ScheduledRefresh;
 import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
@@ -19,17 +20,45 @@ import java.util.Map;
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final PersonaeApi api;
+    private final AccountSweep sweep;
+    private final ScheduledRefresh refreshes;
 
     public ApiHandler() {
         this(LambdaServices.get());
     }
 
     public ApiHandler(Services services) {
-        this.api = new PersonaeApi(services);
+        this(services, AccountSweep.grace(System.getenv()));
     }
+
+    ApiHandler(Services services, java.time.Duration deletionGrace) {
+        this.api = new PersonaeApi(services);
+        this.sweep = new AccountSweep(services, deletionGrace);
+        this.refreshes = new ScheduledRefresh(services);
+    }
+
+    /**
+     * The {@code routeKey} of EventBridge Scheduler's constant input that runs the datasets' due refreshes; like
+     * {@link AccountSweep#EVENT}, no HTTP request can carry it (API Gateway sets every routeKey to a route).
+     */
+    public static final String SCHEDULED_REFRESH = "personae:scheduled-refresh";
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        if (AccountSweep.EVENT.equals(event.getRouteKey()) && event.getRequestContext() == null) {
+            // the EventBridge schedule's constant input (template.yaml, AccountSweep), never an HTTP request
+            int removed = sweep.run().size();
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "application/json"))
+                    .withBody("{\"removed_accounts\":" + removed + "}").build();
+        }
+        if (SCHEDULED_REFRESH.equals(event.getRouteKey()) && event.getRequestContext() == null) {
+            // EventBridge Scheduler's constant input (template.yaml, ScheduledRefresh), never an HTTP request
+            int due = refreshes.runDue().size();
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "application/json"))
+                    .withBody("{\"refreshed_datasets\":" + due + "}").build();
+        }
         APIGatewayV2HTTPResponse page = console(event);
         if (page != null) return page;
         // bounded before anything is decoded or copied (API Gateway allows larger headers than Personae does)

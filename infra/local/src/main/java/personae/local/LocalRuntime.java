@@ -7,8 +7,11 @@ import personae.core.api.PersonaeApi;
 import personae.core.port.WorkflowStarter;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.pipeline.Builds;
+import personae.core.pipeline.ScheduledRefresh;
+import personae.core.port.Notifier;
 import personae.emulators.Emulators;
 import personae.emulators.SigV4;
+import personae.handlers.AccountSweep;
 import personae.handlers.step.StepHandler;
 import personae.handlers.step.Steps;
 import personae.local.statemachine.StateMachineRunner;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +40,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalRuntime.class.getName());
 
-    /** The local account every key of the local runtime acts for. */
-    public static final String ACCOUNT = "local";
+    /**
+     * The id of the one account before account ids were UUIDs: a data directory from then is migrated to a UUID
+     * account at start ({@link LocalAccount}).
+     */
+    public static final String LEGACY_ACCOUNT = "local";
+    /** The generated API key's file in the data directory. */
+    static final String KEY_FILE = "api-key";
     public static final String BUCKET = "personae-local";
     public static final String TABLE = "personae";
 
@@ -50,14 +59,37 @@ public final class LocalRuntime implements AutoCloseable {
      * @param persistent  keep state across restarts
      * @param waitScale   multiplies the definition's Wait seconds (locally there is no need to wait 2 s)
      * @param endpoints   S3 and DynamoDB endpoints to use instead of the embedded emulators (e.g. LocalStack), or null
+     * @param deletionGrace how long a deleted account's data stays before the sweep removes it
+     * @param sweepEvery  how often the runtime's scheduler runs the sweep of deleted accounts and the datasets' due
+     *                    scheduled refreshes
+     * @param webhook     where every status change to ready or error is POSTed ({@link WebhookNotifier}), or null
      */
     public record Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale,
-                         java.net.URI[] endpoints) {
+                         java.net.URI[] endpoints, Duration deletionGrace, Duration sweepEvery, java.net.URI webhook) {
+        /** Accounts are deleted 24 hours after the request, as on AWS; the scheduler looks every minute; no webhook. */
+        public Config(int port, Path dataDir, String apiKey, boolean persistent, double waitScale, java.net.URI[] endpoints) {
+            this(port, dataDir, apiKey, persistent, waitScale, endpoints, AccountSweep.DEFAULT_GRACE, Duration.ofMinutes(1),
+                    null);
+        }
+
         public static Config fromEnvironment(Map<String, String> env) {
             int port = Integer.parseInt(env.getOrDefault("PERSONAE_PORT", "8080"));
             Path dir = Path.of(env.getOrDefault("PERSONAE_DATA_DIR", ".personae")).toAbsolutePath();
             String key = env.get("PERSONAE_API_KEY");
-            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null);
+            String hook = env.get(WEBHOOK_VARIABLE);
+            return new Config(port, dir, key == null || key.isBlank() ? null : key, true, 0.25, null)
+                    .withAccountDeletion(AccountSweep.grace(env), Duration.ofMinutes(1))
+                    .withWebhook(hook == null || hook.isBlank() ? null : java.net.URI.create(hook.trim()));
+        }
+
+        /** The same, POSTing status changes to {@code url} (null: none). */
+        public Config withWebhook(java.net.URI url) {
+            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery, url);
+        }
+
+        /** The same with another grace period and sweep interval (short in tests). */
+        public Config withAccountDeletion(Duration grace, Duration every) {
+            return new Config(port, dataDir, apiKey, persistent, waitScale, endpoints, grace, every, webhook);
         }
 
         /** For tests: a free port, the given key and data dir, fast waits. */
@@ -67,11 +99,13 @@ public final class LocalRuntime implements AutoCloseable {
 
         /** The same on another port (a restart on the same port keeps the signed file URLs working). */
         public Config withPort(int newPort) {
-            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints);
+            return new Config(newPort, dataDir, apiKey, persistent, waitScale, endpoints, deletionGrace, sweepEvery,
+                    webhook);
         }
 
         public Config withEndpoints(java.net.URI s3, java.net.URI dynamoDb) {
-            return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb});
+            return new Config(port, dataDir, apiKey, persistent, waitScale, new java.net.URI[]{s3, dynamoDb},
+                    deletionGrace, sweepEvery, webhook);
         }
     }
 
@@ -83,6 +117,11 @@ public final class LocalRuntime implements AutoCloseable {
     private java.util.List<BuildRequest> resumed = java.util.List.of();
     private final Services services;
     private final String apiKey;
+    private final String accountId;
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
+    private final WebhookNotifier webhook;
+    /** The environment variable naming the webhook that status changes are POSTed to. */
+    public static final String WEBHOOK_VARIABLE = "PERSONAE_WEBHOOK_URL";
 
     private LocalRuntime(Config config) {
         long t0 = System.nanoTime();
@@ -120,8 +159,9 @@ public final class LocalRuntime implements AutoCloseable {
             }
         };
         files = new LocalFiles(aws.blobStore(), BUCKET, credentials, Clock.systemUTC());
+        webhook = config.webhook() == null ? null : new WebhookNotifier(config.webhook());
         services = new Services(aws.metadataStore(), files.presigningHere(aws.blobStore()), starter,
-                Clock.systemUTC(), Services.Settings.local());
+                Clock.systemUTC(), Services.Settings.local(), webhook == null ? Notifier.LOG_ONLY : webhook);
         Map<String, String> substitutions = new LinkedHashMap<>();
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
         Steps.all().keySet().forEach(name -> {
@@ -135,9 +175,25 @@ public final class LocalRuntime implements AutoCloseable {
         runner.onTransition((execution, state) -> LOG.fine(() -> execution + " -> " + state));
 
         apiKey = config.apiKey() != null ? config.apiKey() : storedOrNewKey(config.dataDir());
-        PersonaeApi.ensureAccount(services, ACCOUNT, "Local account", apiKey);
+        accountId = LocalAccount.open(services, config.dataDir(), apiKey);
         resumeUnfinishedBuilds(); // before the server takes requests: no build is started twice
         server = LocalHttpServer.start(config.port(), new PersonaeApi(services), files);
+        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "personae-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        AccountSweep sweep = new AccountSweep(services, config.deletionGrace());
+        long every = config.sweepEvery().toMillis();
+        scheduler.scheduleWithFixedDelay(sweep::runLogged, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledRefresh refreshes = new ScheduledRefresh(services);
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                refreshes.runDue();
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "the scheduled refreshes failed; the next tick retries", e);
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(() -> "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -155,6 +211,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Services services() {
         return services;
+    }
+
+    /** The account the runtime's key acts for (a UUID; kept in the data directory's {@code account-id}). */
+    public String accountId() {
+        return accountId;
     }
 
     /** The port of the HTTP server (the API under {@code /v1}, signed file URLs under {@code /files}). */
@@ -182,7 +243,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private static String storedOrNewKey(Path dataDir) {
-        Path file = dataDir.resolve("api-key");
+        Path file = dataDir.resolve(KEY_FILE);
         try {
             if (Files.exists(file)) return Files.readString(file).trim();
             byte[] random = new byte[24];
@@ -198,8 +259,15 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdown(); // a sweep under way finishes its call (the next start's sweep finishes the rest)
+        try {
+            if (!scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) scheduler.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.close();
         runner.close();
+        if (webhook != null) webhook.close();
         files.close();
         aws.close();
         if (emulators != null) emulators.close();

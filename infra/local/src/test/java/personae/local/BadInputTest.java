@@ -257,9 +257,9 @@ class BadInputTest {
     void anUploadWhoseBytesAreMissingIsAnErrorSayingWhatToDoNotAnEmpty200() throws Exception {
         assertEquals(200, api.send("POST", "/uploads/gone/g.csv", "application/octet-stream",
                 java.net.http.HttpRequest.BodyPublishers.ofString("a,b\n1,2\n")).status());
-        var record = runtime.services().resources().require(LocalRuntime.ACCOUNT, personae.core.resource.ResourceType.UPLOADS, "gone/g.csv");
+        var record = runtime.services().resources().require(runtime.accountId(), personae.core.resource.ResourceType.UPLOADS, "gone/g.csv");
         runtime.services().blobs().delete(record.internal().path("object").asText());
-        runtime.services().blobs().delete("uploads/" + LocalRuntime.ACCOUNT + "/gone/g.csv");
+        runtime.services().blobs().delete("uploads/" + runtime.accountId() + "/gone/g.csv");
         Tutorial.Answer a = api.get("/uploads/gone/g.csv");
         assertEquals(409, a.status(), "a listed upload whose bytes are missing is a 409, not an empty 200: " + a.body());
         assertTrue(a.json().path("note").asText().contains("gone/g.csv") && a.json().path("note").asText().contains("upload it again"), a.body());

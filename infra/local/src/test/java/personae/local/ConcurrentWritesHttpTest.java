@@ -106,11 +106,11 @@ class ConcurrentWritesHttpTest {
         for (byte[] c : contents) sent.add(md5(c));
         assertTrue(sent.contains(md5(got)), "the stored file is one of the uploads, whole");
         byte[] datasetsRead;
-        try (InputStream in = runtime.services().blobs().open("uploads/" + LocalRuntime.ACCOUNT + "/race/same.csv")) {
+        try (InputStream in = runtime.services().blobs().open("uploads/" + runtime.accountId() + "/race/same.csv")) {
             datasetsRead = in.readAllBytes();
         }
         assertArrayEquals(got, datasetsRead, "the file datasets read is the listed one");
-        long versions = runtime.services().blobs().list("upload-versions/" + LocalRuntime.ACCOUNT + "/").size();
+        long versions = runtime.services().blobs().list("upload-versions/" + runtime.accountId() + "/").size();
         assertEquals(1, versions, "superseded versions are deleted: one version is kept per uploaded path");
     }
 

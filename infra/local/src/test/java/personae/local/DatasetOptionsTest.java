@@ -188,6 +188,34 @@ class DatasetOptionsTest {
     }
 
     @Test
+    void privacySuppressIsModelledButNeverOutputAndPrivacyDeleteIsNeither() throws IOException {
+        String[] ids = new String[3];
+        String[] privacy = {null, "suppress", "delete"};
+        for (int i = 0; i < 3; i++) {
+            String dir = "privacy" + i;
+            upload(dir, "one.csv", "OrderID,CustomerID,Date,Total\nO1,P" + i + "a,2024-01-01,10\nO2,P" + i + "b,2024-01-02,20\n");
+            String body = dataset(dir, privacy[i] == null ? "" : ", \"privacy\": \"" + privacy[i] + "\"")
+                    .replace("orders_" + dir, "orders_shared");
+            ids[i] = created(api.postJson("/datasets", body));
+        }
+        for (String id : ids) built(id, 1);
+        String cohort = created(api.postJson("/cohorts", "{\"name\": \"Shared\", \"stream_name\": \"orders_shared\"}"));
+        JsonNode c = api.awaitBuilt("/cohorts/" + cohort, BUILD, new ArrayList<>());
+        assertEquals(4, c.path("population_count").asLong(),
+                "the cohort models the plain and the suppressed dataset's people, not the deleted one's: " + c);
+        String scope = created(api.postJson("/scopes", "{\"name\": \"Shared\", \"population\": {\"cohort_ids\": [\""
+                + cohort + "\"]}, \"payload\": {}, \"preview\": false}"));
+        String target = created(api.postJson("/targets", "{\"name\": \"Shared CSV\", \"scope_id\": \"" + scope
+                + "\", \"options\": {\"type\": \"hosted_csv\"}}"));
+        JsonNode sc = api.awaitBuilt("/scopes/" + scope, BUILD, new ArrayList<>());
+        assertEquals(2, sc.path("population_count").asLong(), "only the plain dataset's people are output: " + sc);
+        api.awaitBuilt("/targets/" + target, BUILD, new ArrayList<>());
+        String csv = api.get("/targets/" + target + "/download.csv").body();
+        assertTrue(csv.contains("P0a") && csv.contains("P0b"), csv);
+        assertFalse(csv.contains("P1a") || csv.contains("P2a"), "no suppressed or deleted person in the target: " + csv);
+    }
+
+    @Test
     void aPreviewDatasetDetectsColumnsAndIngestsNothing() throws IOException {
         upload("preview", "one.csv", "OrderID,CustomerID,Date,Total\nO1,C1,2024-01-01,10\nO2,,2024-01-02,\n");
         String id = created(api.postJson("/datasets", dataset("preview", ", \"preview\": true")));

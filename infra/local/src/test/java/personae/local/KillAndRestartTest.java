@@ -68,7 +68,7 @@ class KillAndRestartTest {
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Config(port, dataDir, KEY, true, 0.05, null))) {
             Set<String> resumedAccounts = runtime.resumedBuilds().stream().map(BuildRequest::account)
                     .collect(Collectors.toSet());
-            assertEquals(Set.of("local", SECOND), resumedAccounts,
+            assertEquals(Set.of(runtime.accountId(), SECOND), resumedAccounts,
                     "interrupted builds of every account restart, not only the local one's: " + runtime.resumedBuilds());
 
             for (Map.Entry<String, Tutorial.Ids> e : ids.entrySet()) {

@@ -155,6 +155,27 @@ class ReferenceTablesTest {
     }
 
     @Test
+    @Order(3)
+    void aScopeOfEveryoneRebuildsWhenANewDatasetOfPeopleIsBuilt() throws IOException {
+        String scope = created(api.postJson("/scopes", "{\"name\": \"Everyone\", \"population\": {\"cohort_ids\": []},"
+                + " \"payload\": {\"attributes\": [\"area_kind\"]}, \"preview\": false}"));
+        JsonNode first = ready("/scopes/" + scope);
+        assertEquals(11, first.path("population_count").asLong(), "the customers; the reference table has no people");
+        Path leads = dataDir.resolve("leads.csv");
+        Files.writeString(leads, "email,zip\nlead1@y.com,59801\nlead2@y.com,10001\n");
+        assertEquals(200, api.upload("leads", "leads.csv", leads).status());
+        String ds = created(api.postJson("/datasets", "{\"name\": \"Leads\", \"options\": {\"type\": \"hosted_csv\","
+                + " \"upload_directory\": \"leads\"}, \"identity_sets\": {\"lead\": {\"email\": \"email\", \"postcode\": \"zip\"}}}"));
+        ready("/datasets/" + ds);
+        long deadline = System.nanoTime() + BUILD.toNanos();
+        JsonNode sc;
+        do {
+            sc = api.awaitBuilt("/scopes/" + scope, BUILD, new ArrayList<>());
+        } while (sc.path("population_count").asLong() != 13 && System.nanoTime() < deadline);
+        assertEquals(13, sc.path("population_count").asLong(), "a new dataset's people join the scope of everyone: " + sc);
+    }
+
+    @Test
     void aReferenceTableRefusesWhatOnlyPeopleHave() {
         Answer a = api.postJson("/datasets", """
                 {"name": "bad", "options": {"type": "hosted_csv", "upload_directory": "postcode_figures"},

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Kinds;
 import personae.core.Problem;
 import personae.core.Services;
+import personae.core.account.Accounts;
 import personae.core.api.Router.Call;
+import personae.core.cohort.TraitNames;
 import personae.core.ingest.CsvFiles;
 import personae.core.ingest.CsvProblem;
 import personae.core.ingest.DatasetSpec;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,18 +66,17 @@ public final class PersonaeApi {
 
     /** SHA-256 hex of an API key: only hashes are stored. */
     public static String keyHash(String apiKey) {
-        return personae.core.util.Hashes.sha256Hex(apiKey);
+        return Accounts.keyHash(apiKey);
     }
 
     /** Creates an account (if new) and makes {@code apiKey} authenticate it. */
     public static void ensureAccount(Services services, String accountId, String name, String apiKey) {
-        Resources r = services.resources();
-        if (r.find(accountId, ResourceType.ACCOUNTS, accountId).isEmpty()) {
-            ObjectNode fields = Json.object();
-            fields.put("name", name);
-            r.create(accountId, ResourceType.ACCOUNTS, accountId, fields);
-        }
-        services.metadata().putKeyHash(keyHash(apiKey), accountId);
+        new Accounts(services).ensure(accountId, name, apiKey);
+    }
+
+    /** Every route, as "METHOD /pattern", in the order they are matched (for tests that must visit them all). */
+    public List<String> endpoints() {
+        return router.endpoints();
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -142,13 +144,8 @@ public final class PersonaeApi {
     // ------------------------------------------------------------------ routes
 
     private void routes() {
-        router.add("GET", "/v1/accounts", c -> ok(new ArrayList<>(List.of(account(c)))))
-                .add("GET", "/v1/accounts/current", c -> ok(account(c)))
-                .add("GET", "/v1/accounts/{account_id}", c -> {
-                    if (!c.param("account_id").equals(c.account())) throw ApiError.notFound("No account with id " + personae.core.Limits.excerpt(c.param("account_id")));
-                    return ok(account(c));
-                })
-                .add("GET", "/v1/uploads", uploads::list)
+        new AccountRoutes(services).addTo(router);
+        router.add("GET", "/v1/uploads", uploads::list)
                 .add("POST", "/v1/uploads/{directory}/{filename}", uploads::upload)
                 .add("GET", "/v1/uploads/{directory}/{filename}", uploads::download)
                 .add("DELETE", "/v1/uploads/{directory}/{filename}", uploads::delete)
@@ -162,7 +159,7 @@ public final class PersonaeApi {
                 .add("GET", "/v1/scopes/{id}/payload/persona_sets", c -> refs(c, ScopeSpec.PERSONA_SETS))
                 .add("GET", "/v1/scopes/{id}/population/cohorts", c -> refs(c, ScopeSpec.POPULATION))
                 .add("GET", "/v1/scopes/{id}/population/exclusion_cohorts", c -> refs(c, ScopeSpec.EXCLUSIONS))
-                .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> emptyFor(c))
+                .add("GET", "/v1/scopes/{id}/payload/cohorts", c -> refs(c, ScopeSpec.PAYLOAD_COHORTS))
                 .add("GET", "/v1/scopes/{id}/payload/outcomes", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/payload/recommenders", c -> emptyFor(c))
                 .add("GET", "/v1/scopes/{id}/targets", c -> ok(graph.dependents(resources.require(c.account(),
@@ -170,6 +167,9 @@ public final class PersonaeApi {
                         .map(this::view).toList()))
                 .add("GET", "/v1/scopes/{id}/datasets", c -> {
                     Stored scope = resources.require(c.account(), ResourceType.SCOPES, c.param("id"));
+                    if (ScopeSpec.of(scope.doc()).everyone()) { // population.cohort_ids []: every dataset's people
+                        return ok(resources.list(c.account(), ResourceType.DATASETS).stream().map(this::view).toList());
+                    }
                     List<ObjectNode> out = new ArrayList<>();
                     for (String cohortId : ScopeSpec.POPULATION.strings(scope.doc())) {
                         resources.find(c.account(), ResourceType.COHORTS, cohortId).ifPresent(cohort ->
@@ -276,6 +276,23 @@ public final class PersonaeApi {
                     + kind.type().noun() + " names are unique");
         }
         if (kind.type() == ResourceType.DATASETS && v.ok()) checkColumns(account, doc, v);
+        if (v.ok()) checkTraitNames(account, kind.type(), doc, v);
+    }
+
+    /** A cohort's {@code traits[].name} and a scope's {@code payload.attributes} name traits the account knows. */
+    private void checkTraitNames(String account, ResourceType type, JsonNode doc, Validation v) {
+        Map<String, String> named = new LinkedHashMap<>(); // pointer -> trait name
+        JsonNode list = type == ResourceType.COHORTS ? doc.path("traits")
+                : type == ResourceType.SCOPES ? doc.path("payload").path("attributes") : null;
+        if (list == null || !list.isArray() || list.isEmpty()) return;
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode name = type == ResourceType.COHORTS ? list.get(i).path("name") : list.get(i);
+            named.put(type == ResourceType.COHORTS ? "/traits/" + i + "/name" : "/payload/attributes/" + i, name.asText());
+        }
+        TraitNames known = TraitNames.of(services, account);
+        named.forEach((pointer, name) -> {
+            if (!known.has(name)) v.fail(pointer, known.unknown(name), "reference");
+        });
     }
 
     private static void checkShape(Reference r, JsonNode doc, Validation v) {
@@ -480,12 +497,6 @@ public final class PersonaeApi {
             });
         }
         return v;
-    }
-
-    // ------------------------------------------------------------------ accounts
-
-    private ObjectNode account(Call c) {
-        return resources.require(c.account(), ResourceType.ACCOUNTS, c.account()).view();
     }
 
     // ------------------------------------------------------------------ helpers

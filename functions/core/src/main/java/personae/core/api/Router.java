@@ -69,6 +69,11 @@ public final class Router {
         throw ApiError.notFound("No such endpoint: " + Limits.excerpt(method) + " " + Limits.excerpt(path));
     }
 
+    /** Every route as "METHOD /pattern", in the order they are matched. */
+    public List<String> endpoints() {
+        return routes.stream().map(r -> r.method + " /" + String.join("/", r.segments)).toList();
+    }
+
     public record Match(Handler handler, Map<String, String> params) {}
 
     private static Map<String, String> bind(String[] pattern, String[] path) {

@@ -331,11 +331,12 @@ final class Specs {
                 v.number(recency, "max_days", "/recency");
             }
             v.bool(doc, "explore", "", false);
-            for (String f : List.of("traits", "place_conditions")) {
-                JsonNode n = doc.get(f);
-                if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
-                    v.fail("/" + f, "cohort " + f + " filters are not supported by Personae yet", "enum");
-                }
+            // CohortTrait: name + the operators but _neq + optional; that each name is a trait: PersonaeApi
+            conditions(doc.get("traits"), "/traits", "name", false, v);
+            JsonNode places = doc.get("place_conditions");
+            if (places != null && !places.isNull() && !(places.isArray() && places.isEmpty())) {
+                v.fail("/place_conditions", "cohort place_conditions filters are not supported by Personae (it has no "
+                        + "places)", "enum");
             }
         }
     };
@@ -397,20 +398,28 @@ final class Specs {
             v.bool(doc, "preview", "", true);
             ObjectNode population = v.object(doc, "population", "", true);
             if (population != null) {
+                // cohort_ids [] is every person of every dataset of the account (ScopeBuild)
                 v.onlyFields(population, "/population", List.of("cohort_ids", "exclusion_cohort_ids"));
-                if (population.path("cohort_ids").isArray() && population.path("cohort_ids").isEmpty()) {
-                    v.fail("/population/cohort_ids", "Personae has no third-party population: list at least one "
-                            + "cohort (an empty list means the whole US population in Faraday)", "minItems");
-                }
             }
             ObjectNode payload = v.object(doc, "payload", "", true);
             if (payload != null) {
                 v.onlyFields(payload, "/payload", List.of("persona_set_ids", "cohort_ids", "attributes", "outcome_ids",
                         "recommender_ids", "explainability"));
-                for (String f : List.of("cohort_ids", "attributes", "outcome_ids", "recommender_ids")) {
+                for (String f : List.of("outcome_ids", "recommender_ids")) {
                     JsonNode n = payload.get(f);
                     if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
-                        v.fail("/payload/" + f, "is not supported by Personae (payloads carry persona_set_ids)", "enum");
+                        v.fail("/payload/" + f, "is not supported by Personae (payloads carry persona_set_ids, "
+                                + "cohort_ids and attributes)", "enum");
+                    }
+                }
+                // attributes: trait names (that each is a trait: PersonaeApi), each once, as they become columns
+                List<String> attributes = v.strings(payload, "attributes", "/payload", false, null);
+                if (attributes != null && attributes.size() == payload.get("attributes").size()) {
+                    for (int i = 0; i < attributes.size(); i++) {
+                        if (attributes.indexOf(attributes.get(i)) < i) {
+                            v.fail("/payload/attributes/" + i, "'" + Limits.excerpt(attributes.get(i)) + "' is listed "
+                                    + "twice (each attribute is one column)", "uniqueItems");
+                        }
                     }
                 }
             }

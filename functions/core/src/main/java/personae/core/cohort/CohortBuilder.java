@@ -12,22 +12,25 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A cohort's membership: the people with qualifying events in its stream. An event qualifies when it passes the
  * {@code stream_conditions}; a person is a member when their qualifying events satisfy {@code min_count}/{@code
  * max_count}, the total {@code value} satisfies {@code min_value}/{@code max_value}, and the first or last event
- * satisfies {@code recency}.
+ * satisfies {@code recency}, and their traits (their row of the same dataset's traits.csv) satisfy the {@code traits}
+ * conditions: non-optional ones AND together, optional ones OR together, a trait the dataset lacks is null.
  */
 public final class CohortBuilder {
 
     /** The membership rules of one cohort. */
     public record Rules(String streamName, List<Condition> streamConditions, Double minCount, Double maxCount,
                         Double minValue, Double maxValue, String recencyOccurrence, Double recencyMinDays,
-                        Double recencyMaxDays) {
+                        Double recencyMaxDays, List<Condition> traitConditions) {
 
         public static Rules fromDocument(JsonNode doc) {
             JsonNode recency = doc.path("recency");
@@ -35,7 +38,13 @@ public final class CohortBuilder {
                     Condition.listFromJson(doc.get("stream_conditions"), "property"),
                     num(doc, "min_count"), num(doc, "max_count"), num(doc, "min_value"), num(doc, "max_value"),
                     recency.isObject() ? recency.path("occurrence").asText("last") : null,
-                    num(recency, "min_days"), num(recency, "max_days"));
+                    num(recency, "min_days"), num(recency, "max_days"),
+                    Condition.listFromJson(doc.get("traits"), "name"));
+        }
+
+        /** The trait names the {@code traits} conditions read, in their order, without repeats. */
+        public List<String> traitNames() {
+            return traitConditions.stream().map(Condition::field).distinct().toList();
         }
 
         private static Double num(JsonNode n, String f) {
@@ -43,8 +52,15 @@ public final class CohortBuilder {
         }
     }
 
-    /** One dataset's events for the cohort's stream. */
-    public record Source(String datasetId, InputStream events) {}
+    /**
+     * One dataset's events for the cohort's stream, and (when the cohort has {@code traits} conditions) its traits.csv
+     * and which of its columns hold numbers.
+     */
+    public record Source(String datasetId, InputStream events, InputStream traits, Set<String> numericTraits) {
+        public Source(String datasetId, InputStream events) {
+            this(datasetId, events, null, Set.of());
+        }
+    }
 
     private CohortBuilder() {}
 
@@ -60,7 +76,17 @@ public final class CohortBuilder {
     }
 
     private static long members(Rules rules, Source source, Instant now, CSVPrinter out) throws IOException {
-        long count = 0;
+        BitSet qualified = qualified(rules, source, now);
+        if (!rules.traitConditions().isEmpty()) keepTraits(rules.traitConditions(), source, qualified);
+        for (int id = qualified.nextSetBit(0); id >= 0; id = qualified.nextSetBit(id + 1)) {
+            out.printRecord(source.datasetId(), id);
+        }
+        return qualified.cardinality();
+    }
+
+    /** The people whose qualifying events satisfy the rules, a bit per person id. */
+    private static BitSet qualified(Rules rules, Source source, Instant now) throws IOException {
+        BitSet members = new BitSet();
         try (CSVParser p = Csv.read(source.events())) {
             Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
             int valueCol = columns.getOrDefault("value", -1);
@@ -70,10 +96,7 @@ public final class CohortBuilder {
             for (CSVRecord r : p) {
                 int id = Integer.parseInt(r.get(0));
                 if (id != current) {
-                    if (current >= 0 && person.qualifies(rules, now)) {
-                        out.printRecord(source.datasetId(), current);
-                        count++;
-                    }
+                    if (current >= 0 && person.qualifies(rules, now)) members.set(current);
                     current = id;
                     person = new Person();
                 }
@@ -91,12 +114,36 @@ public final class CohortBuilder {
                     person.last = Math.max(person.last, t);
                 }
             }
-            if (current >= 0 && person.qualifies(rules, now)) {
-                out.printRecord(source.datasetId(), current);
-                count++;
-            }
+            if (current >= 0 && person.qualifies(rules, now)) members.set(current);
         }
-        return count;
+        return members;
+    }
+
+    /** Clears the people whose traits.csv row fails the trait conditions (one pass; a missing file: every trait null). */
+    private static void keepTraits(List<Condition> conditions, Source source, BitSet members) throws IOException {
+        if (source.traits() == null) {
+            if (!Condition.all(conditions, t -> null)) members.clear();
+            return;
+        }
+        try (CSVParser p = Csv.read(source.traits())) {
+            Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
+            BitSet seen = new BitSet();
+            for (CSVRecord r : p) {
+                int id = Integer.parseInt(r.get(0));
+                if (!members.get(id)) continue;
+                seen.set(id);
+                if (!Condition.all(conditions, t -> {
+                    Integer c = columns.get(t);
+                    return c == null ? null : r.get(c);
+                }, source.numericTraits()::contains)) {
+                    members.clear(id);
+                }
+            }
+            // a member without a traits row has no trait values
+            BitSet unseen = (BitSet) members.clone();
+            unseen.andNot(seen);
+            if (!unseen.isEmpty() && !Condition.all(conditions, t -> null)) members.andNot(unseen);
+        }
     }
 
     private static final class Person {

@@ -98,6 +98,22 @@ public record DatasetSpec(String id, String uploadDirectory, char delimiter, Str
                 ReferenceTable.Spec.of(doc));
     }
 
+    /**
+     * Whether a dataset's people may be modelled: in cohorts, and so in persona sets and analysis. Not with
+     * {@code privacy: "delete"} (neither modelled nor output).
+     */
+    public static boolean isModelled(JsonNode doc) {
+        return !"delete".equals(doc.path("privacy").asText(null));
+    }
+
+    /**
+     * Whether a dataset's people may be output: in scopes, and so in targets and lookups. Not with any
+     * {@code privacy} ({@code suppress}: modelled, never output, as for a do-not-contact list; {@code delete}).
+     */
+    public static boolean isOutput(JsonNode doc) {
+        return !doc.hasNonNull("privacy");
+    }
+
     /** The dataset field that makes every column a trait: {@code {"exclude": [...]}}. */
     public static final String ALL_COLUMNS = "output_all_columns_as_traits";
 

@@ -1,16 +1,27 @@
 package personae.core.pipeline;
 
+import personae.core.Limits;
+import personae.core.Problem;
 import personae.core.cohort.CohortBuilder;
+import personae.core.ingest.DatasetSpec;
 import personae.core.cohort.CohortSpec;
+import personae.core.cohort.TraitNames;
+import personae.core.persona.Feature;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.ResourceType;
 import personae.core.resource.Resources.Stored;
+import personae.core.trait.TraitEnricher;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** A cohort's build: BuildCohort. */
 final class CohortBuild {
@@ -27,10 +38,32 @@ final class CohortBuild {
         CohortBuilder.Rules rules = CohortSpec.KIND.parse(cohort.doc());
         List<CohortBuilder.Source> sources = new ArrayList<>();
         long members;
+        // privacy "delete": a dataset's people are never modelled (DatasetSpec.isModelled)
+        List<Stored> datasets = ctx.graph.inputs(cohort).found().stream()
+                .filter(ds -> ds.type() == ResourceType.DATASETS && DatasetSpec.isModelled(ds.doc())).toList();
+        List<String> traits = rules.traitNames();
+        List<TraitEnricher.TraitColumns> columns = new ArrayList<>();
+        if (!traits.isEmpty()) {
+            for (Stored ds : datasets) columns.add(ctx.traitColumns(r.account(), ds.id()));
+            requireTraits(rules, datasets, columns);
+        }
         try {
-            for (Stored ds : ctx.graph.inputs(cohort).found()) {
-                sources.add(new CohortBuilder.Source(ds.id(),
-                        ctx.blobs.open(ctx.datasetFolder(r.account(), ds.id()) + Keys.streamEvents(rules.streamName()))));
+            for (int i = 0; i < datasets.size(); i++) {
+                Stored ds = datasets.get(i);
+                String folder = ctx.datasetFolder(r.account(), ds.id());
+                InputStream events = ctx.blobs.open(folder + Keys.streamEvents(rules.streamName()));
+                if (traits.isEmpty()) {
+                    sources.add(new CohortBuilder.Source(ds.id(), events));
+                    continue;
+                }
+                InputStream traitsCsv;
+                try {
+                    traitsCsv = ctx.blobs.open(folder + Keys.TRAITS);
+                } catch (RuntimeException e) {
+                    BuildContext.closeQuietly(events);
+                    throw e;
+                }
+                sources.add(new CohortBuilder.Source(ds.id(), events, traitsCsv, numeric(columns.get(i))));
             }
             try (OutputStream out = ctx.blobs.create(Keys.cohortMembers(r.account(), r.id()))) {
                 members = CohortBuilder.build(rules, sources, ctx.services.clock().instant(), out);
@@ -38,8 +71,34 @@ final class CohortBuild {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            for (CohortBuilder.Source s : sources) BuildContext.closeQuietly(s.events());
+            for (CohortBuilder.Source s : sources) {
+                BuildContext.closeQuietly(s.events());
+                if (s.traits() != null) BuildContext.closeQuietly(s.traits());
+            }
         }
-        ctx.resources.update(r.account(), ResourceType.COHORTS, r.id(), s -> s.doc().put("population_count", members));
+        ctx.resources.update(r.account(), ResourceType.COHORTS, r.id(), s -> {
+            s.doc().put("population_count", members);
+            s.doc().put("classic", false); // read-only: no cohort here is a managed (legacy) one
+        });
+    }
+
+    /** The traits.csv columns that hold numbers: the features (number traits, category indicators), not text traits. */
+    static Set<String> numeric(TraitEnricher.TraitColumns columns) {
+        Set<String> out = new HashSet<>();
+        for (Feature f : columns.features()) out.add(f.name());
+        return out;
+    }
+
+    /** The traits the conditions name are traits (not category indicators) of at least one of the stream's datasets. */
+    private static void requireTraits(CohortBuilder.Rules rules, List<Stored> datasets,
+                                      List<TraitEnricher.TraitColumns> columns) {
+        Set<String> have = new TreeSet<>();
+        for (TraitEnricher.TraitColumns c : columns) have.addAll(TraitNames.traits(c));
+        List<String> missing = rules.traitNames().stream().filter(t -> !have.contains(t)).toList();
+        if (missing.isEmpty()) return;
+        throw Problem.invalid("cohort traits names " + missing.stream().map(t -> "'" + Limits.excerpt(t) + "'")
+                .collect(Collectors.joining(", ")) + ", which no dataset of stream '" + rules.streamName() + "' has ("
+                + datasets.stream().map(Stored::name).collect(Collectors.joining(", ")) + "; their traits: "
+                + String.join(", ", have) + ")");
     }
 }

@@ -105,6 +105,19 @@ public final class Keys {
         return outputs(ResourceType.TARGETS, account, targetId) + "preview.csv";
     }
 
+    /**
+     * Every prefix under which an account has objects: its uploads, its upload versions and each built kind's
+     * outputs. Deleting an account deletes exactly these (each ends with '/', so no other account's id can match).
+     */
+    public static java.util.List<String> accountPrefixes(String account) {
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(uploads(account),
+                "upload-versions/" + account + "/"));
+        for (ResourceType t : ResourceType.values()) {
+            if (t.isBuilt()) out.add(t.wire() + "/" + account + "/");
+        }
+        return out;
+    }
+
     /** The folder of everything Personae derived for a built resource (deleted with it); null for other kinds. */
     public static String outputs(ResourceType type, String account, String id) {
         return type.isBuilt() ? type.wire() + "/" + account + "/" + id + "/" : null;

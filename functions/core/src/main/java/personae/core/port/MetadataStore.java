@@ -42,6 +42,14 @@ public interface MetadataStore {
     /** Records that an API key (as its SHA-256 hex) authenticates an account. */
     void putKeyHash(String keyHash, String account);
 
+    /**
+     * Forgets an API key (as its SHA-256 hex): from the moment this returns, {@link #accountForKeyHash} no longer
+     * finds it. It exists for key rotation (the old key must stop working as the new one is handed out) and for an
+     * account's deletion (its keys stop working at once, long before its data is removed). Forgetting an unknown
+     * hash is not an error.
+     */
+    void deleteKeyHash(String keyHash);
+
     /** A stored document: {@code json} is the resource as the API shows it, plus internal fields. */
     record Item(String account, String kind, String id, long version, String json) {
         public Item withJson(String newJson) {

@@ -48,13 +48,19 @@ public final class ResourceGraph {
             // a dataset's people take the traits of every reference table of the account (ingest/ReferenceTable)
             for (Stored t : referenceTables(s.account())) found.putIfAbsent(key(t), t);
         }
+        if (isEveryoneScope(s)) {
+            // population.cohort_ids [] is every person of every dataset of the account
+            for (Stored d : resources.list(s.account(), ResourceType.DATASETS)) {
+                if (isPeopleDataset(d)) found.putIfAbsent(key(d), d);
+            }
+        }
         return new Inputs(List.copyOf(found.values()), missing);
     }
 
     /**
-     * What rebuilds after {@code s} is rebuilt or deleted: its {@link #dependents}, and for a reference table every
-     * other dataset of the account (their people carry its traits). A reference table is not a dependency that stops
-     * a delete: the datasets that joined it simply rebuild without it.
+     * What rebuilds after {@code s} is rebuilt or deleted: its {@link #dependents}; for a reference table every other
+     * dataset of the account (their people carry its traits); for a dataset of people every scope of everyone. Neither
+     * edge stops a delete: those resources simply rebuild without it.
      */
     public List<Stored> rebuiltAfter(Stored s) {
         List<Stored> out = new ArrayList<>(dependents(s));
@@ -63,7 +69,17 @@ public final class ResourceGraph {
                 if (isPeopleDataset(d) && out.stream().noneMatch(o -> key(o).equals(key(d)))) out.add(d);
             }
         }
+        if (isPeopleDataset(s)) {
+            for (Stored scope : resources.list(s.account(), ResourceType.SCOPES)) {
+                if (isEveryoneScope(scope) && out.stream().noneMatch(o -> key(o).equals(key(scope)))) out.add(scope);
+            }
+        }
         return out;
+    }
+
+    /** A scope whose population is every person of the account ({@code population.cohort_ids: []}). */
+    private static boolean isEveryoneScope(Stored s) {
+        return s.type() == ResourceType.SCOPES && personae.core.scope.ScopeSpec.POPULATION.strings(s.doc()).isEmpty();
     }
 
     /** The account's reference-table datasets. */

@@ -93,4 +93,9 @@ final class RacingMetadataStore implements MetadataStore {
     public void putKeyHash(String keyHash, String account) {
         store.putKeyHash(keyHash, account);
     }
+
+    @Override
+    public void deleteKeyHash(String keyHash) {
+        store.deleteKeyHash(keyHash);
+    }
 }

@@ -42,6 +42,21 @@ class ConditionTest {
     }
 
     @Test
+    void onANumberColumnEqualityComparesNumbersAndElsewhereText() {
+        Condition eq = c("{\"column_name\":\"x\",\"_eq\":\"2\"}");
+        assertTrue(eq.test("2.0", true), "2 is 2.0 in a number column");
+        assertFalse(eq.test("2.0"), "but not as text");
+        assertFalse(eq.test("2.5", true));
+        assertFalse(c("{\"column_name\":\"x\",\"_eq\":\"two\"}").test("2", true), "an operand that is no number equals nothing");
+        assertTrue(c("{\"column_name\":\"x\",\"_in\":[\"1.50\",\"9\"]}").test("1.5", true));
+        assertFalse(c("{\"column_name\":\"x\",\"_nin\":[\"1.50\"]}").test("1.5", true));
+        assertTrue(c("{\"column_name\":\"x\",\"_neq\":\"1.50\"}").test("2", true));
+        assertFalse(c("{\"column_name\":\"x\",\"_neq\":\"1.50\"}").test("1.5", true));
+        assertTrue(Condition.all(List.of(eq), f -> "2.0", f -> f.equals("x")), "all() passes which fields are numbers");
+        assertFalse(Condition.all(List.of(eq), f -> "2.0"), "and compares text without");
+    }
+
+    @Test
     void matchesIsASubstringRegex() {
         Condition m = c("{\"column_name\":\"x\",\"_matches\":\"gard\"}");
         assertTrue(m.test("garden"));

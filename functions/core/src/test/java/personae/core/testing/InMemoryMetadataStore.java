@@ -71,6 +71,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
         accountOfKeyHash.put(keyHash, account);
     }
 
+    @Override
+    public void deleteKeyHash(String keyHash) {
+        accountOfKeyHash.remove(keyHash);
+    }
+
     /** Number of stored documents of one kind (test helper). */
     public int count(String account, String kind) {
         return kind(account, kind).size();
