@@ -259,6 +259,7 @@ public final class OpenApi {
 
         schemas.set("DatasetStreamCondition", condition("column_name", true));
         schemas.set("CohortStreamCondition", condition("property", false));
+        schemas.set("CohortTrait", condition("name", false));
 
         source.path("kinds").properties().forEach(k -> {
             ResourceType t = ResourceType.fromWire(k.getKey()).orElse(null);
