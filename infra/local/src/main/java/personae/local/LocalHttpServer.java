@@ -84,6 +84,7 @@ final class LocalHttpServer implements AutoCloseable {
                         JettyCall call = new JettyCall(request, response);
                         if (files != null && call.rawPath().startsWith(LocalFiles.PREFIX + "/")) files.serve(call);
                         else if (Console.owns(call.rawPath())) console(call);
+                        else if (SwaggerUi.owns(call.rawPath())) docs(call);
                         else serve(api, call);
                         call.finish();
                         callback.succeeded();
@@ -140,6 +141,17 @@ final class LocalHttpServer implements AutoCloseable {
     private static void console(HttpCall call) throws IOException {
         List<String> accept = call.header("Accept-Encoding");
         Console.Asset page = Console.serve(call.method(), call.rawPath(), String.join(",", accept));
+        Map<String, String> out = new LinkedHashMap<>(page.headers());
+        drain(call, out);
+        boolean head = call.method().equals("HEAD");
+        try (OutputStream body = call.respond(page.status(), out, head ? 0 : page.body().length)) {
+            if (!head) body.write(page.body());
+        }
+    }
+
+    /** Swagger UI on the API's OpenAPI document ({@link SwaggerUi}), locally only. */
+    private static void docs(HttpCall call) throws IOException {
+        Console.Asset page = SwaggerUi.serve(call.method(), call.rawPath());
         Map<String, String> out = new LinkedHashMap<>(page.headers());
         drain(call, out);
         boolean head = call.method().equals("HEAD");

@@ -83,7 +83,9 @@ public final class PersonaeApi {
         try {
             ApiError bounds = RequestLimits.check(request.path(), request.headers());
             if (bounds != null) throw bounds;
-            String account = authenticate(request);
+            // the OpenAPI document is public: the same for every account, naming none
+            boolean open = request.method().equals("GET") && request.path().equals(OpenApi.PATH);
+            String account = open ? null : authenticate(request);
             Router.Match m = router.match(request.method(), request.path());
             return m.handler().handle(new Call(account, m.params(), request));
         } catch (ApiError e) {
@@ -178,6 +180,7 @@ public final class PersonaeApi {
                     return ok(out);
                 });
         new AnalysisRoutes(services).addTo(router);
+        router.add("GET", OpenApi.PATH, c -> openApi());
         for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
                 ResourceType.SCOPES, ResourceType.TARGETS)) {
             String base = "/v1/" + t.wire();
@@ -187,6 +190,22 @@ public final class PersonaeApi {
                     .add("PATCH", base + "/{id}", c -> patch(c, Specs.of(t)))
                     .add("DELETE", base + "/{id}", c -> delete(resources.require(c.account(), t, c.param("id"))));
         }
+    }
+
+    // ------------------------------------------------------------------ the OpenAPI document
+
+    private volatile String openApi;
+
+    /** The routes this API serves (the OpenAPI document's paths). */
+    List<Router.Endpoint> routeTable() {
+        return router.table();
+    }
+
+    /** The document of this API's routes, built on first request (all routes are registered by then). */
+    private ApiResponse openApi() {
+        String doc = openApi;
+        if (doc == null) openApi = doc = Json.write(new OpenApi(router.table()).document());
+        return ApiResponse.json(200, doc);
     }
 
     // ------------------------------------------------------------------ built resources

@@ -25,13 +25,21 @@ public final class Router {
         }
     }
 
-    private record Route(String method, String[] segments, Handler handler) {}
+    private record Route(String method, String pattern, String[] segments, Handler handler) {}
+
+    /** A registered route as added: its method and path pattern (read-only; the OpenAPI document lists them). */
+    public record Endpoint(String method, String pattern) {}
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
+    }
+
+    /** Every registered route, in the order added (the route table). */
+    public List<Endpoint> table() {
+        return routes.stream().map(r -> new Endpoint(r.method, r.pattern)).toList();
     }
 
     /** The matched handler and parameters; 404 for an unknown path, 405 for a known path with another method. */
