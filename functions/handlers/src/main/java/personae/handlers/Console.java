@@ -79,7 +79,8 @@ public final class Console {
         return new Asset(200, headers, plain);
     }
 
-    private static byte[] load(String resource) {
+    /** A classpath resource's bytes, read once and kept (null when there is none); the local /docs pages use it too. */
+    public static byte[] load(String resource) {
         byte[] cached = CACHE.get(resource);
         if (cached != null) return cached;
         try (InputStream in = Console.class.getClassLoader().getResourceAsStream(resource)) {

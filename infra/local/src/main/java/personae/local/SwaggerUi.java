@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Swagger UI at {@code /docs}, locally only, on the API's own document ({@code GET /v1/openapi.json}): the page and
@@ -27,7 +26,6 @@ final class SwaggerUi {
             "swagger-ui.css", WEBJAR + "swagger-ui.css",
             "swagger-ui-bundle.js", WEBJAR + "swagger-ui-bundle.js",
             "favicon-32x32.png", WEBJAR + "favicon-32x32.png");
-    private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
 
     private SwaggerUi() {
     }
@@ -41,7 +39,7 @@ final class SwaggerUi {
         if (!method.equals("GET") && !method.equals("HEAD")) return text(405, "The documentation is read with GET");
         String name = path.equals(PREFIX) || path.equals(PREFIX + "/") ? "index.html" : path.substring(PREFIX.length() + 1);
         String resource = FILES.get(name);
-        byte[] body = resource == null ? null : load(resource);
+        byte[] body = resource == null ? null : Console.load(resource);
         if (body == null) return text(404, "No such documentation file: " + (name.length() > 100 ? name.substring(0, 100) + "..." : name));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", name.endsWith(".html") ? "text/html; charset=utf-8"
@@ -65,19 +63,6 @@ final class SwaggerUi {
             Properties p = new Properties();
             p.load(in);
             return p.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] load(String resource) {
-        byte[] cached = CACHE.get(resource);
-        if (cached != null) return cached;
-        try (InputStream in = SwaggerUi.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) return null;
-            byte[] bytes = in.readAllBytes();
-            CACHE.put(resource, bytes);
-            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,12 +39,18 @@ final class AccountRoutes {
                 });
     }
 
-    private ApiResponse create(Call c) throws IOException {
+    /** The body's {@code name}, its only field (AccountPost / AccountMergePatch). */
+    private static String nameField(Call c, boolean required) throws IOException {
         ObjectNode body = JsonBodies.readObject(c.request().body());
         Validation v = new Validation();
         v.onlyFields(body, "", List.of("name"));
-        String name = v.string(body, "name", "", true);
+        String name = v.string(body, "name", "", required);
         v.throwIfFailed();
+        return name;
+    }
+
+    private ApiResponse create(Call c) throws IOException {
+        String name = nameField(c, true);
         Stored self = accounts.require(c.account(), c.account());
         if (self.doc().hasNonNull(Accounts.PARENT)) {
             throw new ApiError(403, "FORBIDDEN", "Account " + c.account() + " is a subaccount; only a top-level "
@@ -54,11 +60,7 @@ final class AccountRoutes {
     }
 
     private ApiResponse rename(Call c) throws IOException {
-        ObjectNode body = JsonBodies.readObject(c.request().body());
-        Validation v = new Validation();
-        v.onlyFields(body, "", List.of("name"));
-        String name = v.string(body, "name", "", false);
-        v.throwIfFailed();
+        String name = nameField(c, false);
         Stored a = name == null ? accounts.require(c.account(), id(c)) : accounts.rename(c.account(), id(c), name);
         return PersonaeApi.ok(Accounts.view(a));
     }
