@@ -53,6 +53,8 @@ public final class PersonaeApi {
     private final Downloads downloads;
     private final Builds builds;
     private final Router router = new Router();
+    /** The request being handled on this thread (a lookup target's output_url names the host it came to). */
+    private static final ThreadLocal<ApiRequest> REQUEST = new ThreadLocal<>();
 
     public PersonaeApi(Services services) {
         this.services = services;
@@ -86,6 +88,7 @@ public final class PersonaeApi {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        REQUEST.set(request);
         try {
             ApiError bounds = RequestLimits.check(request.path(), request.headers());
             if (bounds != null) throw bounds;
@@ -105,6 +108,8 @@ public final class PersonaeApi {
             LOG.log(Level.SEVERE, "error " + id + " on " + request.method() + " " + request.path(), e);
             return ApiResponse.json(500, errorBody("INTERNAL_SERVER_ERROR", id,
                     "Something went wrong on our side; quote error id " + id + " when reporting it", List.of()));
+        } finally {
+            REQUEST.remove();
         }
     }
 
@@ -186,6 +191,7 @@ public final class PersonaeApi {
                     return ok(out);
                 });
         new AnalysisRoutes(services).addTo(router);
+        new LookupRoutes(services).addTo(router);
         for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
                 ResourceType.SCOPES, ResourceType.TARGETS)) {
             String base = "/v1/" + t.wire();
@@ -329,13 +335,17 @@ public final class PersonaeApi {
     }
 
     /**
-     * The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url, and
-     * every target {@code managed: false} (Personae's targets are publications, never managed).
+     * The document as shown: internal state removed; a ready hosted-CSV target gets a fresh signed output_url, a
+     * lookup_api target its lookup endpoint, and every target {@code managed: false} (Personae's targets are
+     * publications, never managed).
      */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
         if (s.type() == ResourceType.TARGETS) v.put("managed", false);
-        if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
+        if (s.type() == ResourceType.TARGETS && v.path("options") instanceof ObjectNode o
+                && "lookup_api".equals(o.path("type").asText())) {
+            o.put("output_url", LookupRoutes.outputUrl(REQUEST.get(), s.id())); // the lookup endpoint, once created
+        } else if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
             ((ObjectNode) v.get("options")).put("output_url", services.blobs()
                     .presignGet(Keys.targetOutput(s.account(), s.id()), services.settings().presignTtl()).toString());
         }
