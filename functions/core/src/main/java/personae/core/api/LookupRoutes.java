@@ -44,11 +44,31 @@ final class LookupRoutes {
     private final Resources resources;
     private final BlobStore blobs;
     private final LookupCache<LookupIndex> cache;
+    private final LookupCache<String> accounts;
 
     LookupRoutes(Services services) {
         this.resources = services.resources();
         this.blobs = services.blobs();
         this.cache = new LookupCache<>(RECHECK, services.clock());
+        this.accounts = new LookupCache<>(RECHECK, services.clock());
+    }
+
+    /** Whether the request is a lookup ({@code POST /v1/targets/{id}/lookup}). */
+    boolean isLookup(ApiRequest request) {
+        if (!request.method().equals("POST")) return false;
+        String[] segments = request.path().split("/", -1);
+        return segments.length == 5 && segments[1].equals("v1") && segments[2].equals("targets")
+                && !segments[3].isEmpty() && segments[4].equals("lookup");
+    }
+
+    /**
+     * The account of a lookup's API key: {@code authenticate} (the API's own check) at most once a second per key, so
+     * that lookups do not read the key's record on every call; a key revoked stops working within that second.
+     */
+    String account(ApiRequest request, java.util.function.Supplier<String> authenticate) {
+        String header = request.header("authorization");
+        if (header == null) return authenticate.get();
+        return accounts.get(PersonaeApi.keyHash(header), authenticate, account -> account);
     }
 
     void addTo(Router router) {
@@ -62,6 +82,14 @@ final class LookupRoutes {
         if (host == null || host.isBlank()) return path;
         String scheme = request.header("x-forwarded-proto");
         return (scheme == null || scheme.isBlank() ? "http" : scheme.trim()) + "://" + host.trim() + path;
+    }
+
+    /** A lookup_api target has no CSV: its download and preview are a 400 naming the lookup endpoint. */
+    static void refuseCsv(Stored target) {
+        if ("lookup_api".equals(target.doc().path("options").path("type").asText())) {
+            throw Problem.invalid("The target '" + target.name() + "' (" + target.id() + ") is a lookup_api target: it"
+                    + " has no CSV; ask it about one person with POST /v1/targets/" + target.id() + "/lookup");
+        }
     }
 
     private ApiResponse lookup(Call c) throws IOException {

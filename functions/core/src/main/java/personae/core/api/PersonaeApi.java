@@ -53,6 +53,7 @@ public final class PersonaeApi {
     private final Downloads downloads;
     private final Builds builds;
     private final Router router = new Router();
+    private final LookupRoutes lookups;
     /** The request being handled on this thread (a lookup target's output_url names the host it came to). */
     private static final ThreadLocal<ApiRequest> REQUEST = new ThreadLocal<>();
 
@@ -63,6 +64,7 @@ public final class PersonaeApi {
         this.uploads = new Uploads(services);
         this.downloads = new Downloads(services);
         this.builds = new Builds(services);
+        this.lookups = new LookupRoutes(services);
         routes();
     }
 
@@ -92,7 +94,8 @@ public final class PersonaeApi {
         try {
             ApiError bounds = RequestLimits.check(request.path(), request.headers());
             if (bounds != null) throw bounds;
-            String account = authenticate(request);
+            String account = lookups.isLookup(request) ? lookups.account(request, () -> authenticate(request))
+                    : authenticate(request);
             Router.Match m = router.match(request.method(), request.path());
             return m.handler().handle(new Call(account, m.params(), request));
         } catch (ApiError e) {
@@ -191,7 +194,7 @@ public final class PersonaeApi {
                     return ok(out);
                 });
         new AnalysisRoutes(services).addTo(router);
-        new LookupRoutes(services).addTo(router);
+        lookups.addTo(router);
         for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
                 ResourceType.SCOPES, ResourceType.TARGETS)) {
             String base = "/v1/" + t.wire();

@@ -310,6 +310,15 @@ class LookupApiTest {
     }
 
     @Test
+    void aLookupTargetHasNoCsvToDownloadOrPreview() {
+        for (String path : List.of("/download.csv", "/preview")) {
+            Answer a = call(path.equals("/preview") ? "POST" : "GET", "/v1/targets/" + lookupId + path, null);
+            assertError(a, 400, "BAD_REQUEST", null);
+            assertTrue(a.json().path("note").asText().contains("/lookup"), "the note names the lookup endpoint: " + a.json());
+        }
+    }
+
+    @Test
     void aLookupTargetRefusesFiltersLimitsOtherModesAndCsvOptionsNamingTheField() {
         String base = "{\"name\": \"L\", \"scope_id\": \"" + scopeId + "\", \"options\": {\"type\": \"lookup_api\"";
         Map<String, String> cases = new LinkedHashMap<>();
