@@ -78,11 +78,7 @@ public final class Lookup {
 
     /** The traits any set's model reads (what a request may send besides identifiers). */
     public static Set<String> traits(LookupIndex index) {
-        Set<String> out = new java.util.LinkedHashSet<>();
-        for (LookupIndex.PersonaSet s : index.personaSets()) {
-            for (Feature f : s.model().features()) out.add(f.trait());
-        }
-        return out;
+        return index.traits();
     }
 
     /** The model's raw row from the request's values ({@code NaN} where none), the traits used into {@code used}. */

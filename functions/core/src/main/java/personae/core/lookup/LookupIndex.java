@@ -75,9 +75,13 @@ public final class LookupIndex {
     private final int people;
     private final byte[][] persona; // [set][person]: the persona's code, unsigned
     private final LongIntHashMap[] byKey; // per Match: key -> person
+    private final java.util.Set<String> traits;
 
     private LookupIndex(List<PersonaSet> sets, int people, byte[][] persona, LongIntHashMap[] byKey) {
         this.sets = List.copyOf(sets);
+        java.util.Set<String> t = new java.util.LinkedHashSet<>();
+        for (PersonaSet s : sets) s.model().features().forEach(f -> t.add(f.trait()));
+        this.traits = java.util.Collections.unmodifiableSet(t);
         this.people = people;
         this.persona = persona;
         this.byKey = byKey;
@@ -85,6 +89,11 @@ public final class LookupIndex {
 
     public List<PersonaSet> personaSets() {
         return sets;
+    }
+
+    /** The traits the sets' models read, in order (a lookup may send their values for an unknown person). */
+    public java.util.Set<String> traits() {
+        return traits;
     }
 
     /** The number of people indexed. */
