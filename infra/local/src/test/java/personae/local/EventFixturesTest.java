@@ -55,7 +55,7 @@ class EventFixturesTest {
     @Test
     void apiEventsAreHttpApiV2Requests() throws Exception {
         List<Path> api = files("api-");
-        assertEquals(10, api.size(), "api events: " + api);
+        assertEquals(11, api.size(), "api events: " + api);
         for (Path p : api) {
             String where = p.toString();
             APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(where);

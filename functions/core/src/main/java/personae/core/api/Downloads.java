@@ -32,6 +32,7 @@ final class Downloads {
     ApiResponse download(Call c) throws InterruptedException {
         String id = c.param("id");
         Stored t = resources.require(c.account(), ResourceType.TARGETS, id);
+        LookupRoutes.refuseCsv(t);
         long deadline = System.nanoTime() + services.settings().downloadWait().toNanos();
         while (t.status() != Status.READY && t.status() != Status.ERROR && System.nanoTime() < deadline) {
             Thread.sleep(250);
@@ -75,6 +76,7 @@ final class Downloads {
     ApiResponse preview(Call c) {
         String id = c.param("id");
         Stored t = resources.require(c.account(), ResourceType.TARGETS, id);
+        LookupRoutes.refuseCsv(t);
         String scopeId = Json.text(t.doc(), "scope_id");
         Stored scope = resources.require(c.account(), ResourceType.SCOPES, scopeId);
         if (scope.status() != Status.READY) {

@@ -53,6 +53,9 @@ public final class PersonaeApi {
     private final Downloads downloads;
     private final Builds builds;
     private final Router router = new Router();
+    private final LookupRoutes lookups;
+    /** The request being handled on this thread (a lookup target's output_url names the host it came to). */
+    private static final ThreadLocal<ApiRequest> REQUEST = new ThreadLocal<>();
 
     public PersonaeApi(Services services) {
         this.services = services;
@@ -61,6 +64,7 @@ public final class PersonaeApi {
         this.uploads = new Uploads(services);
         this.downloads = new Downloads(services);
         this.builds = new Builds(services);
+        this.lookups = new LookupRoutes(services);
         routes();
     }
 
@@ -80,12 +84,14 @@ public final class PersonaeApi {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        REQUEST.set(request);
         try {
             ApiError bounds = RequestLimits.check(request.path(), request.headers());
             if (bounds != null) throw bounds;
             // the OpenAPI document is public: the same for every account, naming none
             boolean open = request.method().equals("GET") && request.path().equals(OpenApi.PATH);
-            String account = open ? null : authenticate(request);
+            String account = open ? null : lookups.isLookup(request)
+                    ? lookups.account(request, () -> authenticate(request)) : authenticate(request);
             Router.Match m = router.match(request.method(), request.path());
             return m.handler().handle(new Call(account, m.params(), request));
         } catch (ApiError e) {
@@ -101,6 +107,8 @@ public final class PersonaeApi {
             LOG.log(Level.SEVERE, "error " + id + " on " + request.method() + " " + request.path(), e);
             return ApiResponse.json(500, errorBody("INTERNAL_SERVER_ERROR", id,
                     "Something went wrong on our side; quote error id " + id + " when reporting it", List.of()));
+        } finally {
+            REQUEST.remove();
         }
     }
 
@@ -181,6 +189,7 @@ public final class PersonaeApi {
                 });
         new AnalysisRoutes(services).addTo(router);
         router.add("GET", OpenApi.PATH, c -> openApi());
+        lookups.addTo(router);
         for (ResourceType t : List.of(ResourceType.DATASETS, ResourceType.COHORTS, ResourceType.PERSONA_SETS,
                 ResourceType.SCOPES, ResourceType.TARGETS)) {
             String base = "/v1/" + t.wire();
@@ -373,8 +382,8 @@ public final class PersonaeApi {
 
     /**
      * The document as shown: internal state removed; a dataset's streams with their ids; a ready hosted-CSV target
-     * gets a fresh signed output_url, and every target {@code managed: false} (Personae's targets are publications,
-     * never managed).
+     * gets a fresh signed output_url, a lookup_api target its lookup endpoint, and every target {@code managed: false}
+     * (Personae's targets are publications, never managed).
      */
     private ObjectNode view(Stored s) {
         ObjectNode v = s.view();
@@ -387,7 +396,10 @@ public final class PersonaeApi {
                         .ifPresent(st -> ((ObjectNode) e.getValue()).put("stream_id", st.id()));
             });
         }
-        if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
+        if (s.type() == ResourceType.TARGETS && v.path("options") instanceof ObjectNode o
+                && "lookup_api".equals(o.path("type").asText())) {
+            o.put("output_url", LookupRoutes.outputUrl(REQUEST.get(), s.id())); // the lookup endpoint, once created
+        } else if (s.type() == ResourceType.TARGETS && s.status() == Status.READY && v.path("options").isObject()) {
             ((ObjectNode) v.get("options")).put("output_url", services.blobs()
                     .presignGet(Keys.targetOutput(s.account(), s.id()), services.settings().presignTtl()).toString());
         }

@@ -550,10 +550,6 @@ final class Specs {
                             + Limits.excerpt(type) + "') need connections, which Personae does not have", "enum");
                     type = null;
                 }
-                if ("lookup_api".equals(type)) {
-                    v.fail("/options/type", "lookup_api targets (real-time lookup) are not available yet; use hosted_csv",
-                            "enum");
-                }
                 String d = v.string(options, "delimiter", "/options", false);
                 if (d != null && d.length() != 1) v.fail("/options/delimiter", "must be a single character", "maxLength");
                 v.bool(options, "gzip", "/options", false);
@@ -641,6 +637,34 @@ final class Specs {
                 });
             }
             v.bool(doc, "human_readable", "", false);
+            if (options != null && "lookup_api".equals(options.path("type").asText(null))) lookupApi(doc, options, v);
         }
     };
+
+    /**
+     * A lookup_api target (TargetOptionsLookupApi): only {@code type} (and the read-only {@code output_url}) in its
+     * options, the identified mode per person, and no filter, limit or column shaping: a lookup answers with the
+     * identifiers sent and the scope's payload columns.
+     */
+    static void lookupApi(ObjectNode doc, ObjectNode options, Validation v) {
+        for (String f : List.of("delimiter", "gzip", "quote_all")) {
+            if (options.hasNonNull(f)) v.fail("/options/" + f, "applies to hosted_csv targets only; a lookup_api"
+                    + " target's options are its type alone", "enum");
+        }
+        JsonNode rep = doc.path("representation");
+        if (rep.isObject() && !("identified".equals(rep.path("mode").asText())
+                && "person".equals(rep.path("aggregate").asText("person")))) {
+            v.fail("/representation", "a lookup_api target supports only {\"mode\": \"identified\", \"aggregate\":"
+                    + " \"person\"} (got mode '" + Limits.excerpt(rep.path("mode").asText()) + "'"
+                    + (rep.has("aggregate") ? ", aggregate '" + Limits.excerpt(rep.path("aggregate").asText()) + "'" : "")
+                    + ")", "enum");
+        }
+        for (String f : List.of("filter", "limit", "custom_structure", "payload_map")) {
+            JsonNode n = doc.get(f);
+            if (n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty())) {
+                v.fail("/" + f, "is not allowed on a lookup_api target: a lookup answers for the one person it is"
+                        + " asked about, with the scope's payload columns", "enum");
+            }
+        }
+    }
 }

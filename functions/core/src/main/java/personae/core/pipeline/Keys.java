@@ -118,6 +118,11 @@ public final class Keys {
         return out;
     }
 
+    /** A lookup target's index ({@code personae.core.lookup.LookupIndex}), which the API loads once per version. */
+    public static String targetLookupIndex(String account, String targetId) {
+        return outputs(ResourceType.TARGETS, account, targetId) + "lookup.idx";
+    }
+
     /** The folder of everything Personae derived for a built resource (deleted with it); null for other kinds. */
     public static String outputs(ResourceType type, String account, String id) {
         return type.isBuilt() ? type.wire() + "/" + account + "/" + id + "/" : null;
