@@ -176,6 +176,39 @@ class ReferenceTablesTest {
     }
 
     @Test
+    @Order(4)
+    void aLookupPlacesAnUnknownLeadByTheTraitsOfItsPostcode() {
+        String cohort = created(api.postJson("/cohorts", "{\"name\": \"Buyers again\", \"stream_name\": \"purchases\"}"));
+        String set = created(api.postJson("/persona_sets", "{\"name\": \"By area again\", \"cohort_id\": \"" + cohort
+                + "\", \"number_of_clusters\": 2, \"modeling_fields\": [\"area_median_income\"]}"));
+        String scope = created(api.postJson("/scopes", "{\"name\": \"Buyers\", \"population\": {\"cohort_ids\": [\""
+                + cohort + "\"]}, \"payload\": {\"persona_set_ids\": [\"" + set + "\"]}, \"preview\": false}"));
+        String target = created(api.postJson("/targets", "{\"name\": \"Lookup\", \"scope_id\": \"" + scope
+                + "\", \"options\": {\"type\": \"lookup_api\"}}"));
+        JsonNode personas = ready("/persona_sets/" + set).path("personas");
+        ready("/targets/" + target);
+        String richer = null, poorer = null;
+        double best = -1, worst = Double.MAX_VALUE;
+        for (JsonNode p : personas) {
+            double income = p.path("details").path("center").path("area_median_income").asDouble();
+            if (income > best) { best = income; richer = p.path("id").asText(); }
+            if (income < worst) { worst = income; poorer = p.path("id").asText(); }
+        }
+        String column = "fdy_persona_set_" + set.replace('-', '_') + "_persona_id";
+        JsonNode urban = api.postJson("/targets/" + target + "/lookup", "{\"email\": \"new.lead@z.com\", \"postcode\": \"02139\"}").json();
+        JsonNode rural = api.postJson("/targets/" + target + "/lookup", "{\"email\": \"other.lead@z.com\", \"postcode\": \"83201\"}").json();
+        String idColumn = urban.has(column) ? column : "fdy_persona_set_" + set + "_persona_id";
+        assertEquals(richer, urban.path(idColumn).asText(), "a lead from 02139 (made-up income 91,000) is placed with the "
+                + "richer areas' persona: " + urban);
+        assertEquals(poorer, rural.path(idColumn).asText(), "a lead from 83201 (48,000) with the poorer: " + rural);
+        assertTrue(urban.path("personae_placed_by").toString().contains("area_median_income"),
+                "the answer says the postcode's trait placed them: " + urban);
+        JsonNode nowhere = api.postJson("/targets/" + target + "/lookup", "{\"email\": \"x@z.com\", \"postcode\": \"94999\"}").json();
+        assertEquals("Could not match an identity with the provided information", nowhere.path("error").asText(),
+                "a postcode the table lacks gives nothing to place a lead by: " + nowhere);
+    }
+
+    @Test
     void aReferenceTableRefusesWhatOnlyPeopleHave() {
         Answer a = api.postJson("/datasets", """
                 {"name": "bad", "options": {"type": "hosted_csv", "upload_directory": "postcode_figures"},

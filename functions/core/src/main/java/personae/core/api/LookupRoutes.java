@@ -6,6 +6,7 @@ import personae.core.Limits;
 import personae.core.Problem;
 import personae.core.Services;
 import personae.core.api.Router.Call;
+import personae.core.ingest.ReferenceTable;
 import personae.core.lookup.Lookup;
 import personae.core.lookup.LookupCache;
 import personae.core.lookup.LookupIndex;
@@ -45,12 +46,16 @@ final class LookupRoutes {
     private final BlobStore blobs;
     private final LookupCache<LookupIndex> cache;
     private final LookupCache<String> accounts;
+    private final LookupCache<List<ReferenceTable>> referenceTables;
+    private final personae.core.pipeline.Outputs outputs;
 
     LookupRoutes(Services services) {
         this.resources = services.resources();
         this.blobs = services.blobs();
         this.cache = new LookupCache<>(RECHECK, services.clock());
         this.accounts = new LookupCache<>(RECHECK, services.clock());
+        this.referenceTables = new LookupCache<>(RECHECK, services.clock());
+        this.outputs = new personae.core.pipeline.Outputs(services);
     }
 
     /** Whether the request is a lookup ({@code POST /v1/targets/{id}/lookup}). */
@@ -82,6 +87,25 @@ final class LookupRoutes {
         if (host == null || host.isBlank()) return path;
         String scheme = request.header("x-forwarded-proto");
         return (scheme == null || scheme.isBlank() ? "http" : scheme.trim()) + "://" + host.trim() + path;
+    }
+
+    /**
+     * The traits the account's reference tables give the identifiers sent (by postcode, state or email domain), for
+     * the traits the models read that the request does not send itself: an unknown lead is placed by its area too.
+     * The tables come from memory, their list asked again at most once a second.
+     */
+    private void addReferenceTraits(String account, Map<String, String> identifiers, Set<String> traits,
+                                    Map<String, Object> values) {
+        List<ReferenceTable> tables = referenceTables.get(account, () -> outputs.referenceTablesVersion(account),
+                version -> outputs.referenceTables(account));
+        for (ReferenceTable t : tables) {
+            String[] row = t.valuesFor(identifiers.get(ReferenceTable.PERSON_FIELD.get(t.by())));
+            if (row == null) continue;
+            for (int i = 0; i < row.length; i++) {
+                String name = t.traits().get(i);
+                if (row[i] != null && traits.contains(name) && !values.containsKey(name)) values.put(name, row[i]);
+            }
+        }
     }
 
     /** A lookup_api target has no CSV: its download and preview are a 400 naming the lookup endpoint. */
@@ -120,6 +144,7 @@ final class LookupRoutes {
             }
         });
         v.throwIfFailed();
+        addReferenceTraits(c.account(), identifiers, traits, values);
         Lookup.Answer a = Lookup.lookup(index, identifiers, values);
         ObjectNode out = body; // every field sent, unchanged, then the answer
         if (!a.found()) {

@@ -55,6 +55,26 @@ final class BuildContext {
     }
 
     /** The folder of a dataset's current output. */
+    /** The account's built reference tables (ingest/ReferenceTable), in the graph's order. */
+    List<Stored> builtReferenceTables(String account) {
+        return graph.referenceTables(account).stream()
+                .filter(t -> t.status() == personae.core.resource.Status.READY && t.internal().hasNonNull(DatasetBuild.OUTPUT))
+                .toList();
+    }
+
+    /** The account's built reference tables, as their last builds wrote them. */
+    List<personae.core.ingest.ReferenceTable> referenceTables(String account) {
+        List<personae.core.ingest.ReferenceTable> out = new java.util.ArrayList<>();
+        for (Stored t : builtReferenceTables(account)) {
+            try (InputStream in = blobs.open(datasetFolder(account, t.id()) + Keys.REFERENCE_TABLE)) {
+                out.add(personae.core.ingest.ReferenceTable.read(in));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     String datasetFolder(String account, String datasetId) {
         Stored ds = resources.require(account, ResourceType.DATASETS, datasetId);
         String output = ds.internal().path(DatasetBuild.OUTPUT).asText(null);

@@ -8,7 +8,6 @@ import personae.core.ingest.CsvFiles;
 import personae.core.ingest.DatasetIngestor;
 import personae.core.ingest.DatasetManifest;
 import personae.core.ingest.DatasetSpec;
-import personae.core.ingest.ReferenceTable;
 import personae.core.port.BlobStore.BlobInfo;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
@@ -21,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -84,7 +82,7 @@ final class DatasetBuild implements Lifecycle.Hooks {
         DatasetSpec ingested = spec;
         boolean referenceTable = spec.referenceTable() != null;
         DatasetIngestor ingestor = new DatasetIngestor(spec, name -> ctx.blobs.create(folder + name));
-        if (!referenceTable) ingestor.joining(referenceTables(r.account()));
+        if (!referenceTable) ingestor.joining(ctx.referenceTables(r.account()));
         DatasetIngestor.Result result = ingestor.ingest(sources);
         if (result.manifest().people() == 0 && !spec.preview() && !referenceTable) throw nobodyIdentified(spec, result);
         if (referenceTable && ingestor.referenceKeys() == 0) {
@@ -169,20 +167,6 @@ final class DatasetBuild implements Lifecycle.Hooks {
 
     /** A reference table's read-only count of distinct keys (Personae's extension). */
     static final String REFERENCE_KEYS = "reference_key_count";
-
-    /** The account's ready reference tables, as their last builds wrote them. */
-    private List<ReferenceTable> referenceTables(String account) {
-        List<ReferenceTable> out = new ArrayList<>();
-        for (Stored t : ctx.graph.referenceTables(account)) {
-            if (t.status() != personae.core.resource.Status.READY) continue;
-            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, t.id()) + Keys.REFERENCE_TABLE)) {
-                out.add(ReferenceTable.read(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
-    }
 
     /** A dataset whose rows identify nobody is a mapping to fix, not a ready dataset of 0 people. */
     static Problem nobodyIdentified(DatasetSpec spec, DatasetIngestor.Result result) {

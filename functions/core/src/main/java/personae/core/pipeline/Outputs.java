@@ -7,6 +7,7 @@ import personae.core.resource.Resources.Stored;
 import personae.core.trait.TraitEnricher;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /** What the API reads of the builds' outputs (read only): a dataset's current files, a cohort's members. */
@@ -34,6 +35,20 @@ public final class Outputs {
     /** The dataset's traits.csv. */
     public InputStream openTraits(String account, String datasetId) {
         return ctx.blobs.open(ctx.datasetFolder(account, datasetId) + Keys.TRAITS);
+    }
+
+    /** Which builds of the account's reference tables there are: changes when one is built, added or deleted. */
+    public String referenceTablesVersion(String account) {
+        StringBuilder b = new StringBuilder();
+        for (Stored t : ctx.builtReferenceTables(account)) {
+            b.append(t.id()).append('@').append(t.internal().path(DatasetBuild.OUTPUT).asText()).append(';');
+        }
+        return b.toString();
+    }
+
+    /** The account's built reference tables, as their last builds wrote them. */
+    public List<personae.core.ingest.ReferenceTable> referenceTables(String account) {
+        return ctx.referenceTables(account);
     }
 
     public Members members(String account, String cohortId) {
