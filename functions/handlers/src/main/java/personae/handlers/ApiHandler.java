@@ -43,21 +43,22 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
      */
     public static final String SCHEDULED_REFRESH = "personae:scheduled-refresh";
 
+    /** The answer to a schedule's input ({@link AccountSweep#EVENT}, {@link #SCHEDULED_REFRESH}), or null for another. */
+    private APIGatewayV2HTTPResponse scheduled(String routeKey) {
+        String body;
+        if (AccountSweep.EVENT.equals(routeKey)) body = "{\"removed_accounts\":" + sweep.run().size() + "}";
+        else if (SCHEDULED_REFRESH.equals(routeKey)) body = "{\"refreshed_datasets\":" + refreshes.runDue().size() + "}";
+        else return null;
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", "application/json")).withBody(body).build();
+    }
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (AccountSweep.EVENT.equals(event.getRouteKey()) && event.getRequestContext() == null) {
-            // the EventBridge schedule's constant input (template.yaml, AccountSweep), never an HTTP request
-            int removed = sweep.run().size();
-            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
-                    .withHeaders(Map.of("Content-Type", "application/json"))
-                    .withBody("{\"removed_accounts\":" + removed + "}").build();
-        }
-        if (SCHEDULED_REFRESH.equals(event.getRouteKey()) && event.getRequestContext() == null) {
-            // EventBridge Scheduler's constant input (template.yaml, ScheduledRefresh), never an HTTP request
-            int due = refreshes.runDue().size();
-            return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
-                    .withHeaders(Map.of("Content-Type", "application/json"))
-                    .withBody("{\"refreshed_datasets\":" + due + "}").build();
+        if (event.getRequestContext() == null) {
+            // a schedule's constant input (template.yaml: AccountSweep, ScheduledRefresh), never an HTTP request
+            APIGatewayV2HTTPResponse scheduled = scheduled(event.getRouteKey());
+            if (scheduled != null) return scheduled;
         }
         APIGatewayV2HTTPResponse page = console(event);
         if (page != null) return page;

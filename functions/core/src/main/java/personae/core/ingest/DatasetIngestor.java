@@ -220,7 +220,6 @@ public final class DatasetIngestor {
 
     /** A reference table's row: its key's trait values (a row without a valid key identifies nothing). */
     private void acceptReferenceRow(String[] v) {
-        for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
         String key = ReferenceTable.key(spec.referenceTable().by(), cell(v, spec.referenceTable().column()));
         if (key == null) {
             unidentified++;
@@ -258,37 +257,32 @@ public final class DatasetIngestor {
     /** First pass with upsert_columns: the sequence number of each key's newest (last read) row. */
     private void markNewest(String file, CsvFiles.Row row) {
         int at = sequence++;
-        if (isOlder(file, row)) return;
+        if (incremental(file, row) <= olderThan) return; // false for NaN: no mark, or no value
         newestOfKey.put(upsertKey(row.values()), at);
     }
 
+    /** The row's upsert_columns values, hashed as {@link #hash} hashes a whole row. */
     private long upsertKey(String[] v) {
-        long h = 0xcbf29ce484222325L;
-        for (String column : spec.upsertColumns()) {
-            String value = cell(v, column);
-            for (int i = 0; i < value.length(); i++) {
-                h ^= value.charAt(i);
-                h *= 0x100000001b3L;
-            }
-            h ^= 0x1f;
-            h *= 0x100000001b3L;
-        }
-        return h;
+        List<String> columns = spec.upsertColumns();
+        String[] key = new String[columns.size()];
+        for (int i = 0; i < key.length; i++) key[i] = cell(v, columns.get(i));
+        return hash(key);
     }
 
-    /** With an incremental_column: whether the row is not newer than its file's high-water mark (it is skipped). */
-    private boolean isOlder(String file, CsvFiles.Row row) {
-        if (spec.incrementalColumn() == null) return false;
+    /**
+     * The row's incremental_column value ({@link #incrementalValue}), or NaN without the column or with an empty cell
+     * (nothing to compare: the row is kept). A row of a file whose mark it does not beat is skipped.
+     */
+    private double incremental(String file, CsvFiles.Row row) {
+        if (spec.incrementalColumn() == null) return Double.NaN;
         String raw = cell(row.values(), spec.incrementalColumn());
-        if (raw.isEmpty()) return false; // nothing to compare: kept
-        double value;
+        if (raw.isEmpty()) return Double.NaN;
         try {
-            value = incrementalValue(raw);
+            return incrementalValue(raw);
         } catch (ValueFormat.FormatException e) {
             throw new CsvProblem(file, row.line(), spec.incrementalColumn(), "incremental_column needs a date or a "
                     + "number: " + e.getMessage());
         }
-        return value <= olderThan; // false when olderThan is NaN
     }
 
     private String incrementalFormat;
@@ -348,7 +342,8 @@ public final class DatasetIngestor {
         String[] v = row.values();
         read++;
         int at = sequence++;
-        if (isOlder(file, row)) {
+        double incremental = incremental(file, row);
+        if (incremental <= olderThan) { // false for NaN: no mark, or no value
             older++;
             return;
         }
@@ -362,18 +357,12 @@ public final class DatasetIngestor {
             return;
         }
         rows++;
+        if (!Double.isNaN(incremental) && !(incremental <= highWater)) highWater = incremental; // max, NaN at first
+        for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
         if (spec.referenceTable() != null) {
             acceptReferenceRow(v);
             return;
         }
-        if (spec.incrementalColumn() != null) {
-            String raw = cell(v, spec.incrementalColumn());
-            if (!raw.isEmpty()) {
-                double x = incrementalValue(raw);
-                if (!(x <= highWater)) highWater = x; // NaN-safe max
-            }
-        }
-        for (int i = 0; i < v.length; i++) statsByPosition[i].observe(v[i]);
         int node = resolve(v);
         if (node < 0) {
             unidentified++;

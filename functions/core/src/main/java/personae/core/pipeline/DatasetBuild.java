@@ -140,13 +140,9 @@ final class DatasetBuild implements Lifecycle.Hooks {
                     internal.path(HIGH_WATER).asDouble(Double.NaN));
         }
 
-        private static String name(BlobInfo b) {
-            return b.key() + "@" + b.lastModified();
-        }
-
         /** The mark rows of this file must beat: its own, once recorded; for a new file, the last build's. */
         double floorOf(BlobInfo file) {
-            JsonNode known = floors.get(name(file));
+            JsonNode known = floors.get(ScheduledRefresh.fileVersion(file));
             if (known != null) return known.isNumber() ? known.asDouble() : Double.NaN;
             return highWater;
         }
@@ -155,8 +151,8 @@ final class DatasetBuild implements Lifecycle.Hooks {
             ObjectNode next = internal.putObject(FILES);
             for (BlobInfo b : files) {
                 double f = floorOf(b);
-                if (Double.isNaN(f)) next.putNull(name(b));
-                else next.put(name(b), f);
+                if (Double.isNaN(f)) next.putNull(ScheduledRefresh.fileVersion(b));
+                else next.put(ScheduledRefresh.fileVersion(b), f);
             }
             double mark = Double.isNaN(highWater) ? newHighWater
                     : Double.isNaN(newHighWater) ? highWater : Math.max(highWater, newHighWater);

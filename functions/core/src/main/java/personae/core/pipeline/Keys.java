@@ -23,7 +23,12 @@ public final class Keys {
      * {@code GET /v1/uploads/...} returns; it is then copied to {@link #upload} for the datasets.
      */
     public static String uploadVersion(String account, String token) {
-        return "upload-versions/" + account + "/" + token;
+        return uploadVersions(account) + token;
+    }
+
+    /** Where an account's {@link #uploadVersion}s are. */
+    public static String uploadVersions(String account) {
+        return "upload-versions/" + account + "/";
     }
 
     public static String uploadDirectory(String account, String directory) {
@@ -111,7 +116,7 @@ public final class Keys {
      */
     public static java.util.List<String> accountPrefixes(String account) {
         java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(uploads(account),
-                "upload-versions/" + account + "/"));
+                uploadVersions(account)));
         for (ResourceType t : ResourceType.values()) {
             if (t.isBuilt()) out.add(t.wire() + "/" + account + "/");
         }

@@ -71,11 +71,16 @@ public final class ScheduledRefresh {
         return new Outcome(ds.account(), ds.id(), result);
     }
 
+    /** One uploaded file as it is now: its key and upload time (a file uploaded again is another version). */
+    static String fileVersion(BlobInfo file) {
+        return file.key() + "@" + file.lastModified();
+    }
+
     /** The readable files of a directory, by key and upload time, as one string (the same files give the same one). */
     static String fingerprint(List<BlobInfo> files) {
         StringBuilder b = new StringBuilder();
         files.stream().filter(f -> CsvFiles.isReadable(f.key())).sorted(Comparator.comparing(BlobInfo::key))
-                .forEach(f -> b.append(f.key()).append('@').append(f.lastModified()).append('\n'));
+                .forEach(f -> b.append(fileVersion(f)).append('\n'));
         return personae.core.util.Hashes.sha256Hex(b.toString());
     }
 }
