@@ -22,11 +22,21 @@ import java.util.Map;
  * ready -> scope ready -> target ready -> CSV downloaded), seconds per phase and peak memory. Everything (emulators
  * included) runs in this JVM, so run it with the heap you want to measure, e.g. {@code bin/benchmark}.
  *
- * <p>Usage: {@code Benchmark [rows=1000000] [customers=150000] [workDir]}
+ * <p>Usage: {@code Benchmark [--crm rows] [rows=1000000] [customers=150000] [workDir]}; with {@code --crm}, also a
+ * customer table about the same customers (OrdersGenerator.writeCustomerTable), linked to the orders' people.
  */
 public final class Benchmark {
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] argv) throws IOException {
+        List<String> list = new ArrayList<>(List.of(argv));
+        int crmRows = 0; // --crm N: also a customer table of N rows about the same customers (one person across datasets)
+        int at = list.indexOf("--crm");
+        if (at >= 0) {
+            crmRows = Integer.parseInt(list.get(at + 1));
+            list.remove(at + 1);
+            list.remove(at);
+        }
+        String[] args = list.toArray(String[]::new);
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int customers = args.length > 1 ? Integer.parseInt(args[1]) : 150_000;
         Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("personae-bench-");
@@ -40,6 +50,17 @@ public final class Benchmark {
         System.out.printf("generated %,d rows for %,d customers (%,d MB) in %.1f s%n", summary.rows(),
                 summary.customers(), Files.size(csv) >> 20, (System.nanoTime() - g0) / 1e9);
 
+        Path crm = work.resolve("crm.csv");
+        if (crmRows > 0) {
+            long c0 = System.nanoTime();
+            int known;
+            try (BufferedWriter w = Files.newBufferedWriter(crm, StandardCharsets.UTF_8)) {
+                known = new OrdersGenerator(42).writeCustomerTable(w, customers, crmRows);
+            }
+            System.out.printf("generated a customer table of %,d rows (%,d of them customers who ordered; %,d MB) in"
+                    + " %.1f s%n", crmRows, known, Files.size(crm) >> 20, (System.nanoTime() - c0) / 1e9);
+        }
+
         String key = "bench-key-0123456789";
         Map<String, Double> phases = new LinkedHashMap<>();
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Config(0, work.resolve("state"), key, false,
@@ -50,15 +71,37 @@ public final class Benchmark {
             Tutorial.Answer up = t.upload("orders", "orders.csv", csv);
             if (up.status() != 200) throw new IllegalStateException("upload: " + up.body());
             mark = phase(phases, "upload (stream + CSV check + MD5)", mark);
+            String crmDataset = null;
+            if (crmRows > 0) {
+                Tutorial.Answer upCrm = t.upload("crm", "crm.csv", crm);
+                if (upCrm.status() != 200) throw new IllegalStateException("upload: " + upCrm.body());
+                mark = phase(phases, "upload of the customer table", mark);
+                Tutorial.Answer a = t.postJson("/datasets", OrdersGenerator.CUSTOMER_TABLE_BODY);
+                if (a.status() != 201) throw new IllegalStateException("customer table: " + a.body());
+                crmDataset = a.json().path("id").asText();
+            }
             Tutorial.Ids ids = t.createAll(false);
+            String goldCohort = null;
+            if (crmRows > 0) {
+                Tutorial.Answer a = t.postJson("/cohorts", "{\"name\": \"Gold buyers\", \"stream_name\": \"orders\","
+                        + " \"traits\": [{\"name\": \"loyalty_tier\", \"_in\": [\"gold\", \"platinum\"]}]}");
+                if (a.status() != 201) throw new IllegalStateException("gold cohort: " + a.body());
+                goldCohort = a.json().path("id").asText();
+            }
+            List<String[]> stepList = new ArrayList<>();
+            stepList.add(new String[]{"dataset ready (ingestion, identity resolution, traits)", "/datasets/" + ids.dataset()});
+            if (crmDataset != null) stepList.add(new String[]{"customer table ready", "/datasets/" + crmDataset});
+            stepList.add(new String[]{"cohort ready", "/cohorts/" + ids.cohort()});
+            if (goldCohort != null) {
+                stepList.add(new String[]{"cohort with a customer-table trait ready", "/cohorts/" + goldCohort});
+            }
             String[][] steps = {
-                    {"dataset ready (ingestion, identity resolution, traits)", "/datasets/" + ids.dataset()},
-                    {"cohort ready", "/cohorts/" + ids.cohort()},
                     {"persona set ready (features, k choice, k-means, names)", "/persona_sets/" + ids.personaSet()},
                     {"scope ready (assignment, CSV)", "/scopes/" + ids.scope()},
                     {"target ready (hosted CSV)", "/targets/" + ids.target()}};
+            stepList.addAll(List.of(steps));
             List<String> details = new ArrayList<>();
-            for (String[] s : steps) {
+            for (String[] s : stepList) {
                 JsonNode doc = t.awaitBuilt(s[1], Duration.ofMinutes(30), new ArrayList<>());
                 if (!doc.path("status").asText().equals("ready")) {
                     throw new IllegalStateException(s[1] + " failed: " + doc.path("status_error").asText());
@@ -67,6 +110,7 @@ public final class Benchmark {
                 if (s[1].startsWith("/datasets")) {
                     details.add("rows " + doc.path("row_count").asLong() + ", people " + doc.path("identified_count").asLong());
                 }
+                if (s[1].startsWith("/cohorts")) details.add("members " + doc.path("population_count").asLong());
                 if (s[1].startsWith("/persona_sets")) details.add("personas " + doc.path("personas").size());
                 if (s[1].startsWith("/scopes")) details.add("scope rows " + doc.path("population_count").asLong());
             }

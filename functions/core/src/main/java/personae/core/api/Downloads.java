@@ -71,7 +71,8 @@ final class Downloads {
      * now (reading the scope's output only as far as they need, except an aggregated target, which counts every row
      * into at most that many areas, and a hashed one, which shuffles its first rows), into a file beside the target's
      * own; the answer is the reference's {@code {message, target_id}} plus the rows written and a presigned
-     * {@code output_url} of the preview. The target's status and file are unchanged.
+     * {@code output_url} of the preview. The target's status and file are unchanged. A scope that has been built reads
+     * its last build's output while it rebuilds; one never built is a 409.
      */
     ApiResponse preview(Call c) {
         String id = c.param("id");
@@ -79,7 +80,8 @@ final class Downloads {
         LookupRoutes.refuseCsv(t);
         String scopeId = Json.text(t.doc(), "scope_id");
         Stored scope = resources.require(c.account(), ResourceType.SCOPES, scopeId);
-        if (scope.status() != Status.READY) {
+        // a scope rebuilding (a new dataset relinks every cohort's people) previews from its last build's output
+        if (scope.status() != Status.READY && !scope.doc().hasNonNull("last_updated_output_at")) {
             throw Problem.conflict("Target " + id + " cannot be previewed yet: its scope " + scopeId + " is "
                     + scope.status().wire() + (scope.status() == Status.ERROR ? " (" + Json.text(scope.doc(),
                     "status_error") + ")" : "; try again when it is ready"));

@@ -2,9 +2,13 @@ package personae.core.cohort;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import personae.core.ingest.Condition;
+import personae.core.people.AccountPeople;
+import personae.core.util.GrowableDoubles;
+import personae.core.util.GrowableInts;
+import personae.core.util.GrowableLongs;
+import personae.core.util.LongIntHashMap;
 
 import personae.core.util.Csv;
 import java.io.IOException;
@@ -12,7 +16,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +60,9 @@ public final class CohortBuilder {
     }
 
     /**
-     * One dataset's events for the cohort's stream, and (when the cohort has {@code traits} conditions) its traits.csv
-     * and which of its columns hold numbers.
+     * One dataset's events for the cohort's stream (null for a dataset that only lends its traits to people of the
+     * stream's datasets), and, when the cohort has {@code traits} conditions, its traits.csv and which of its columns
+     * hold numbers.
      */
     public record Source(String datasetId, InputStream events, InputStream traits, Set<String> numericTraits) {
         public Source(String datasetId, InputStream events) {
@@ -64,102 +72,189 @@ public final class CohortBuilder {
 
     private CohortBuilder() {}
 
-    /** Writes {@code dataset_id,person_id} per member and returns the member count. */
+    /** Writes {@code dataset_id,person_id} per member and returns the member count; each dataset's people are its own. */
     public static long build(Rules rules, List<Source> sources, Instant now, OutputStream members) {
-        long count = 0;
-        try (CSVPrinter out = Csv.write(members, List.of("dataset_id", "person_id"))) {
-            for (Source s : sources) count += members(rules, s, now, out);
+        return build(rules, sources, null, now, members);
+    }
+
+    /**
+     * Writes {@code dataset_id,person_id} per member and returns the member count. With {@code people}, a person's
+     * events in every source count together and their traits come from any linked dataset (the first, in dataset id
+     * order, that has a value), and each member is written once, as their first record in a dataset of the stream.
+     */
+    public static long build(Rules rules, List<Source> sources, AccountPeople people, Instant now, OutputStream members) {
+        List<Source> ordered = new ArrayList<>(sources);
+        ordered.sort(Comparator.comparing(Source::datasetId)); // first value wins: in dataset id order
+        Accumulators acc = new Accumulators(people);
+        try {
+            for (Source s : ordered) if (s.events() != null) acc.addEvents(rules, s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return count;
-    }
-
-    private static long members(Rules rules, Source source, Instant now, CSVPrinter out) throws IOException {
-        BitSet qualified = qualified(rules, source, now);
-        if (!rules.traitConditions().isEmpty()) keepTraits(rules.traitConditions(), source, qualified);
-        for (int id = qualified.nextSetBit(0); id >= 0; id = qualified.nextSetBit(id + 1)) {
-            out.printRecord(source.datasetId(), id);
+        BitSet qualified = new BitSet();
+        for (int p = 0; p < acc.size(); p++) if (acc.qualifies(p, rules, now)) qualified.set(p);
+        if (!rules.traitConditions().isEmpty()) keepTraits(rules, ordered, acc, qualified);
+        Members out = new Members();
+        for (int p = qualified.nextSetBit(0); p >= 0; p = qualified.nextSetBit(p + 1)) {
+            out.add(acc.recordDataset(p), acc.recordId(p));
         }
+        out.write(members);
         return qualified.cardinality();
     }
 
-    /** The people whose qualifying events satisfy the rules, a bit per person id. */
-    private static BitSet qualified(Rules rules, Source source, Instant now) throws IOException {
-        BitSet members = new BitSet();
-        try (CSVParser p = Csv.read(source.events())) {
-            Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
-            int valueCol = columns.getOrDefault("value", -1);
-            // the events file is grouped by person: aggregate one person at a time
-            int current = -1;
-            Person person = new Person();
-            for (CSVRecord r : p) {
-                int id = Integer.parseInt(r.get(0));
-                if (id != current) {
-                    if (current >= 0 && person.qualifies(rules, now)) members.set(current);
-                    current = id;
-                    person = new Person();
+    /**
+     * Clears the people whose traits fail the trait conditions: each trait's value is the first non-empty one of the
+     * person's rows in the sources' traits.csv files (one pass each); a person without any row has every trait null.
+     */
+    private static void keepTraits(Rules rules, List<Source> sources, Accumulators acc, BitSet members) {
+        List<String> names = rules.traitNames();
+        Map<String, Integer> slot = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) slot.put(names.get(i), i);
+        String[][] values = new String[names.size()][acc.size()];
+        Set<String> numeric = new HashSet<>();
+        for (Source s : sources) {
+            numeric.addAll(s.numericTraits());
+            if (s.traits() == null) continue;
+            try (CSVParser p = Csv.read(s.traits())) {
+                int[] col = new int[names.size()];
+                for (int i = 0; i < col.length; i++) col[i] = p.getHeaderMap().getOrDefault(names.get(i), -1);
+                for (CSVRecord r : p) {
+                    int person = acc.personOf(s.datasetId(), Integer.parseInt(r.get(0)));
+                    if (person < 0 || !members.get(person)) continue;
+                    for (int i = 0; i < col.length; i++) {
+                        if (col[i] >= 0 && values[i][person] == null && !r.get(col[i]).isEmpty()) {
+                            values[i][person] = r.get(col[i]);
+                        }
+                    }
                 }
-                if (!Condition.all(rules.streamConditions(), prop -> {
-                    Integer c = columns.get(prop);
-                    return c == null ? null : r.get(c);
-                })) {
-                    continue;
-                }
-                person.events++;
-                if (valueCol >= 0 && !r.get(valueCol).isEmpty()) person.value += Double.parseDouble(r.get(valueCol));
-                if (!r.get(1).isEmpty()) {
-                    long t = Long.parseLong(r.get(1));
-                    person.first = Math.min(person.first, t);
-                    person.last = Math.max(person.last, t);
-                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            if (current >= 0 && person.qualifies(rules, now)) members.set(current);
         }
-        return members;
-    }
-
-    /** Clears the people whose traits.csv row fails the trait conditions (one pass; a missing file: every trait null). */
-    private static void keepTraits(List<Condition> conditions, Source source, BitSet members) throws IOException {
-        if (source.traits() == null) {
-            if (!Condition.all(conditions, t -> null)) members.clear();
-            return;
-        }
-        try (CSVParser p = Csv.read(source.traits())) {
-            Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
-            BitSet seen = new BitSet();
-            for (CSVRecord r : p) {
-                int id = Integer.parseInt(r.get(0));
-                if (!members.get(id)) continue;
-                seen.set(id);
-                if (!Condition.all(conditions, t -> {
-                    Integer c = columns.get(t);
-                    return c == null ? null : r.get(c);
-                }, source.numericTraits()::contains)) {
-                    members.clear(id);
-                }
+        for (int person = members.nextSetBit(0); person >= 0; person = members.nextSetBit(person + 1)) {
+            int p = person;
+            if (!Condition.all(rules.traitConditions(), t -> {
+                Integer i = slot.get(t);
+                return i == null ? null : values[i][p];
+            }, numeric::contains)) {
+                members.clear(person);
             }
-            // a member without a traits row has no trait values
-            BitSet unseen = (BitSet) members.clone();
-            unseen.andNot(seen);
-            if (!unseen.isEmpty() && !Condition.all(conditions, t -> null)) members.andNot(unseen);
         }
     }
 
-    private static final class Person {
-        long events;
-        double value;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
+    /**
+     * Per person, the qualifying events' count, total value and first and last times, as primitive columns, and the
+     * record to write for them (their first record in a dataset of the stream). A person is an account person with
+     * {@link AccountPeople}, else a dataset's person.
+     */
+    private static final class Accumulators {
+        private final AccountPeople people;
+        private final LongIntHashMap separate = new LongIntHashMap(); // without people: (dataset, id) -> person
+        private final Map<String, Integer> datasetNumber = new HashMap<>();
+        private final List<String> datasetIds = new ArrayList<>();
+        private final GrowableLongs events = new GrowableLongs();
+        private final GrowableDoubles value = new GrowableDoubles();
+        private final GrowableLongs first = new GrowableLongs();
+        private final GrowableLongs last = new GrowableLongs();
+        private final GrowableInts recordDataset = new GrowableInts();
+        private final GrowableInts recordId = new GrowableInts();
 
-        boolean qualifies(Rules r, Instant now) {
-            if (events == 0) return false;
-            if (r.minCount() != null && events < r.minCount()) return false;
-            if (r.maxCount() != null && events > r.maxCount()) return false;
-            if (r.minValue() != null && value < r.minValue()) return false;
-            if (r.maxValue() != null && value > r.maxValue()) return false;
+        Accumulators(AccountPeople people) {
+            this.people = people;
+        }
+
+        int size() {
+            return events.size();
+        }
+
+        /** The person of a dataset's person id, or -1 when it has no events here (or is not linked). */
+        int personOf(String datasetId, int id) {
+            if (people != null) {
+                int p = people.person(datasetId, id);
+                return p < size() ? p : -1;
+            }
+            Integer d = datasetNumber.get(datasetId);
+            return d == null ? -1 : separate.get(((long) d << 32) | id);
+        }
+
+        private int slot(String datasetId, int id) {
+            int d = datasetNumber.computeIfAbsent(datasetId, k -> {
+                datasetIds.add(k);
+                return datasetIds.size() - 1;
+            });
+            int p;
+            if (people != null) {
+                p = people.person(datasetId, id);
+                if (p < 0) return -1; // a dataset not linked (never modelled): its events count for nobody
+            } else {
+                long key = ((long) d << 32) | id;
+                p = separate.get(key);
+                if (p == LongIntHashMap.ABSENT) {
+                    p = size();
+                    separate.put(key, p);
+                }
+            }
+            while (size() <= p) {
+                events.add(0);
+                value.add(0);
+                first.add(Long.MAX_VALUE);
+                last.add(Long.MIN_VALUE);
+                recordDataset.add(-1);
+                recordId.add(-1);
+            }
+            // sources come in dataset id order and their events by person id: the first record seen is the smallest
+            if (recordDataset.get(p) < 0) {
+                recordDataset.set(p, d);
+                recordId.set(p, id);
+            }
+            return p;
+        }
+
+        /** The stream's events of one dataset, grouped by person id. */
+        void addEvents(Rules rules, Source source) throws IOException {
+            try (CSVParser p = Csv.read(source.events())) {
+                Map<String, Integer> columns = new HashMap<>(p.getHeaderMap());
+                int valueCol = columns.getOrDefault("value", -1);
+                for (CSVRecord r : p) {
+                    if (!Condition.all(rules.streamConditions(), prop -> {
+                        Integer c = columns.get(prop);
+                        return c == null ? null : r.get(c);
+                    })) {
+                        continue;
+                    }
+                    int person = slot(source.datasetId(), Integer.parseInt(r.get(0)));
+                    if (person < 0) continue;
+                    events.set(person, events.get(person) + 1);
+                    if (valueCol >= 0 && !r.get(valueCol).isEmpty()) {
+                        value.set(person, value.get(person) + Double.parseDouble(r.get(valueCol)));
+                    }
+                    if (!r.get(1).isEmpty()) {
+                        long t = Long.parseLong(r.get(1));
+                        first.set(person, Math.min(first.get(person), t));
+                        last.set(person, Math.max(last.get(person), t));
+                    }
+                }
+            }
+        }
+
+        String recordDataset(int p) {
+            return datasetIds.get(recordDataset.get(p));
+        }
+
+        int recordId(int p) {
+            return recordId.get(p);
+        }
+
+        boolean qualifies(int p, Rules r, Instant now) {
+            long n = events.get(p);
+            double v = value.get(p);
+            if (n == 0) return false;
+            if (r.minCount() != null && n < r.minCount()) return false;
+            if (r.maxCount() != null && n > r.maxCount()) return false;
+            if (r.minValue() != null && v < r.minValue()) return false;
+            if (r.maxValue() != null && v > r.maxValue()) return false;
             if (r.recencyOccurrence() != null) {
-                long t = "first".equals(r.recencyOccurrence()) ? first : last;
+                long t = "first".equals(r.recencyOccurrence()) ? first.get(p) : last.get(p);
                 if (t == Long.MIN_VALUE || t == Long.MAX_VALUE) return false;
                 double days = (now.getEpochSecond() - t) / 86_400.0;
                 if (r.recencyMinDays() != null && days < r.recencyMinDays()) return false;

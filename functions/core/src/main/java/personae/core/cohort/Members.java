@@ -31,6 +31,23 @@ public final class Members {
         }
     }
 
+    /** Adds one person of a dataset. */
+    public void add(String datasetId, int person) {
+        byDataset.computeIfAbsent(datasetId, k -> new BitSet()).set(person);
+    }
+
+    /** Writes a members.csv ({@code dataset_id,person_id}), in (dataset id, person id) order. */
+    public void write(java.io.OutputStream out) {
+        try (org.apache.commons.csv.CSVPrinter p = Csv.write(out, java.util.List.of("dataset_id", "person_id"))) {
+            for (var e : byDataset.entrySet()) {
+                BitSet bits = e.getValue();
+                for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) p.printRecord(e.getKey(), i);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Adds every person of a dataset: person ids {@code 0..people-1}. */
     public void addDataset(String datasetId, int people) {
         byDataset.computeIfAbsent(datasetId, k -> new BitSet()).set(0, people);

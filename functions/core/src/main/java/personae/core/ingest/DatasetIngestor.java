@@ -176,6 +176,7 @@ public final class DatasetIngestor {
         int people = 0;
         for (int p : personOfNode) people = Math.max(people, p + 1);
         writePeople(personOfNode, people);
+        if (spec.referenceTable() == null) writeIdentityKeys(personOfNode, people);
         Map<String, DatasetManifest.StreamInfo> infos = new LinkedHashMap<>();
         for (StreamColumns s : streams) infos.put(s.spec.name(), s.write(personOfNode, people));
         writeTraits(personOfNode, people);
@@ -184,7 +185,8 @@ public final class DatasetIngestor {
         List<String> traitNames = new ArrayList<>(spec.referenceTable() != null ? List.of()
                 : spec.traits().stream().map(TraitSpec::name).toList());
         for (ReferenceTable t : joins) traitNames.addAll(t.traits());
-        DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos, List.copyOf(traitNames));
+        DatasetManifest manifest = new DatasetManifest(people, identityColumns, infos, List.copyOf(traitNames),
+                spec.referenceTable() == null);
         List<DetectedColumn> detected = new ArrayList<>();
         // fill rates over the rows observed: duplicates are skipped before any cell is observed
         columnStats.forEach((name, st) -> detected.add(st.describe(name, rows)));
@@ -575,6 +577,28 @@ public final class DatasetIngestor {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = personOfKey.get(minKey[root[i]]);
         return out;
+    }
+
+    /**
+     * Every identity key and the person carrying it ({@code person_id,key}, by person then key), what links this
+     * dataset's people to the account's other datasets (person/AccountPeople): the same key there is the same person.
+     */
+    private void writeIdentityKeys(int[] personOfNode, int people) {
+        int n = personOfNode.length;
+        int[] start = new int[people + 1]; // grouped by person (a counting sort), then each person's keys sorted
+        for (int p : personOfNode) start[p + 1]++;
+        for (int p = 0; p < people; p++) start[p + 1] += start[p];
+        long[] keys = new long[n];
+        int[] fill = Arrays.copyOf(start, people);
+        for (int i = 0; i < n; i++) keys[fill[personOfNode[i]]++] = keyOfNode.get(i);
+        try (CSVPrinter out = printer(personae.core.pipeline.Keys.IDENTITY_KEYS, List.of("person_id", "key"))) {
+            for (int p = 0; p < people; p++) {
+                Arrays.sort(keys, start[p], start[p + 1]);
+                for (int i = start[p]; i < start[p + 1]; i++) out.printRecord(p, keys[i]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void writePeople(int[] personOfNode, int people) {

@@ -12,9 +12,16 @@ import java.util.Map;
  *                         (named as in the file): the columns of people.csv after person_id
  * @param streams          per stream name, what its events file holds
  * @param traits           the output_to_traits names (columns of first_party_traits.csv after person_id)
+ * @param identityKeys     whether the build wrote identity_keys.csv (builds before it did link to nobody; read from
+ *                         here, as a function may not be allowed to ask S3 whether a key exists)
  */
 public record DatasetManifest(int people, List<String> identityColumns, Map<String, StreamInfo> streams,
-                              List<String> traits) {
+                              List<String> traits, boolean identityKeys) {
+
+    /** A manifest without identity keys. */
+    public DatasetManifest(int people, List<String> identityColumns, Map<String, StreamInfo> streams, List<String> traits) {
+        this(people, identityColumns, streams, traits, false);
+    }
 
     /**
      * @param events        events written

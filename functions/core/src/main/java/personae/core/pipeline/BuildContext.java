@@ -3,6 +3,8 @@ package personae.core.pipeline;
 import personae.core.Problem;
 import personae.core.Services;
 import personae.core.cohort.Members;
+import personae.core.ingest.DatasetSpec;
+import personae.core.people.AccountPeople;
 import personae.core.ingest.DatasetManifest;
 import personae.core.ingest.Identity;
 import personae.core.persona.Feature;
@@ -22,14 +24,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every build step shares: the services, moving the resource to {@code running}, and reading the outputs of the
  * resources it is built from (a dataset's current build folder, a cohort's members, a persona set's model).
  */
 final class BuildContext {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(BuildContext.class.getName());
 
     final Services services;
     final Resources resources;
@@ -54,7 +60,6 @@ final class BuildContext {
                 .orElseThrow(() -> Problem.invalid("not a kind of resource that builds: " + r.kind()));
     }
 
-    /** The folder of a dataset's current output. */
     /** The account's built reference tables (ingest/ReferenceTable), in the graph's order. */
     List<Stored> builtReferenceTables(String account) {
         return graph.referenceTables(account).stream()
@@ -82,6 +87,99 @@ final class BuildContext {
             throw Problem.conflict("dataset '" + ds.name() + "' (" + datasetId + ") has no built output yet");
         }
         return Keys.datasetBuild(account, datasetId, output);
+    }
+
+    /**
+     * The datasets whose people are the account's people: built, holding people (not a reference table) and
+     * modelled (privacy {@code delete} keeps a dataset's people out of everything), in id order.
+     */
+    List<Stored> peopleDatasets(String account) {
+        return resources.list(account, ResourceType.DATASETS).stream()
+                .filter(d -> !personae.core.ingest.ReferenceTable.isReferenceTable(d.doc()) && DatasetSpec.isModelled(d.doc())
+                        && d.internal().hasNonNull(DatasetBuild.OUTPUT))
+                .sorted(java.util.Comparator.comparing(Stored::id)).toList();
+    }
+
+    /**
+     * The account's people: the people datasets' records linked by the identity keys they share. A build written
+     * before datasets wrote their keys links nobody until it is rebuilt.
+     */
+    AccountPeople accountPeople(String account) {
+        List<AccountPeople.Dataset> in = new ArrayList<>();
+        try {
+            for (Stored ds : peopleDatasets(account)) {
+                String folder = datasetFolder(account, ds.id());
+                DatasetManifest manifest = readJson(folder + Keys.MANIFEST, DatasetManifest.class);
+                int people = manifest.people();
+                InputStream keys = manifest.identityKeys() ? blobs.open(folder + Keys.IDENTITY_KEYS) : null;
+                in.add(new AccountPeople.Dataset(ds.id(), people, keys));
+            }
+            long t0 = System.nanoTime();
+            AccountPeople people = AccountPeople.link(in);
+            LOG.info(() -> String.format("account %s: linked %,d records of %d datasets into %,d people (%,d keys"
+                    + " joined two) in %d ms", account, people.records(), people.datasets().size(), people.people(),
+                    people.links(), (System.nanoTime() - t0) / 1_000_000));
+            return people;
+        } finally {
+            for (AccountPeople.Dataset d : in) if (d.keys() != null) closeQuietly(d.keys());
+        }
+    }
+
+    /**
+     * The {@code features} of people given by one record each ({@code byDataset}: rows dataset after dataset, person
+     * ids ascending), from every dataset holding a record of theirs: each value from the first dataset (in id order)
+     * that has one, so a CRM table's traits join an orders file's. A record of a dataset not linked in {@code people}
+     * has only its own dataset's values.
+     */
+    FeatureTable readFeatures(String account, AccountPeople people, Map<String, int[]> byDataset, List<Feature> features) {
+        int rows = byDataset.values().stream().mapToInt(a -> a.length).sum();
+        double[][] columns = new double[features.size()][rows];
+        for (double[] c : columns) java.util.Arrays.fill(c, Double.NaN);
+        int[] personOfRow = new int[rows];
+        String[] ownDataset = new String[rows];
+        int[] ownId = new int[rows];
+        int r = 0;
+        for (var e : byDataset.entrySet()) {
+            for (int id : e.getValue()) {
+                personOfRow[r] = people.person(e.getKey(), id);
+                ownDataset[r] = e.getKey();
+                ownId[r++] = id;
+            }
+        }
+        java.util.TreeSet<String> datasets = new java.util.TreeSet<>(people.datasets());
+        datasets.addAll(byDataset.keySet());
+        for (String ds : datasets) {
+            java.util.Set<String> has = new java.util.HashSet<>();
+            traitColumns(account, ds).features().forEach(f -> has.add(f.name()));
+            if (features.stream().noneMatch(f -> has.contains(f.name()))) continue;
+            int d = people.datasetIndex(ds);
+            // (person id in ds, row), by person id: the rows with a record in ds
+            long[] pairs = new long[rows];
+            int n = 0;
+            for (int i = 0; i < rows; i++) {
+                int id = ds.equals(ownDataset[i]) ? ownId[i]
+                        : d >= 0 && personOfRow[i] >= 0 ? people.recordIn(personOfRow[i], d) : -1;
+                if (id >= 0) pairs[n++] = ((long) id << 32) | i;
+            }
+            if (n == 0) continue;
+            java.util.Arrays.sort(pairs, 0, n);
+            int[] ids = new int[n];
+            int unique = 0;
+            for (int i = 0; i < n; i++) {
+                int id = (int) (pairs[i] >>> 32);
+                if (unique == 0 || ids[unique - 1] != id) ids[unique++] = id;
+            }
+            FeatureTable part = readFeatures(account, ds, features, java.util.Arrays.copyOf(ids, unique));
+            for (int i = 0, u = -1; i < n; i++) {
+                int id = (int) (pairs[i] >>> 32);
+                if (u < 0 || ids[u] != id) u++;
+                int row = (int) pairs[i];
+                for (int f = 0; f < columns.length; f++) {
+                    if (Double.isNaN(columns[f][row])) columns[f][row] = part.columns()[f][u];
+                }
+            }
+        }
+        return new FeatureTable(features, columns, rows);
     }
 
     Members readMembers(String account, String cohortId) {

@@ -6,6 +6,7 @@ import personae.core.cohort.CohortBuilder;
 import personae.core.ingest.DatasetSpec;
 import personae.core.cohort.CohortSpec;
 import personae.core.cohort.TraitNames;
+import personae.core.people.AccountPeople;
 import personae.core.persona.Feature;
 import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.ResourceType;
@@ -32,47 +33,45 @@ final class CohortBuild {
         this.ctx = ctx;
     }
 
-    /** The cohort's members from every ready dataset that outputs to its stream. */
+    /**
+     * The cohort's members: the account's people (linked across datasets) with qualifying events in every ready
+     * dataset that outputs to its stream, their traits read from any of their datasets.
+     */
     void build(BuildRequest r) {
         Stored cohort = ctx.running(r);
         CohortBuilder.Rules rules = CohortSpec.KIND.parse(cohort.doc());
         List<CohortBuilder.Source> sources = new ArrayList<>();
         long members;
         // privacy "delete": a dataset's people are never modelled (DatasetSpec.isModelled)
-        List<Stored> datasets = ctx.graph.inputs(cohort).found().stream()
-                .filter(ds -> ds.type() == ResourceType.DATASETS && DatasetSpec.isModelled(ds.doc())).toList();
+        List<Stored> streamDatasets = ctx.graph.inputs(cohort).found().stream()
+                .filter(ds -> ds.type() == ResourceType.DATASETS && DatasetSpec.isModelled(ds.doc())
+                        && ds.internal().hasNonNull(DatasetBuild.OUTPUT)
+                        && !personae.core.ingest.ReferenceTable.isReferenceTable(ds.doc())).toList();
+        AccountPeople people = ctx.accountPeople(r.account());
         List<String> traits = rules.traitNames();
+        // with trait conditions, every dataset of the account's people lends its traits
+        List<Stored> traitDatasets = traits.isEmpty() ? List.of() : ctx.peopleDatasets(r.account());
         List<TraitEnricher.TraitColumns> columns = new ArrayList<>();
-        if (!traits.isEmpty()) {
-            for (Stored ds : datasets) columns.add(ctx.traitColumns(r.account(), ds.id()));
-            requireTraits(rules, datasets, columns);
-        }
+        for (Stored ds : traitDatasets) columns.add(ctx.traitColumns(r.account(), ds.id()));
+        if (!traits.isEmpty()) requireTraits(rules, traitDatasets, columns);
         try {
-            for (int i = 0; i < datasets.size(); i++) {
-                Stored ds = datasets.get(i);
+            for (Stored ds : streamDatasets) {
                 String folder = ctx.datasetFolder(r.account(), ds.id());
-                InputStream events = ctx.blobs.open(folder + Keys.streamEvents(rules.streamName()));
-                if (traits.isEmpty()) {
-                    sources.add(new CohortBuilder.Source(ds.id(), events));
-                    continue;
-                }
-                InputStream traitsCsv;
-                try {
-                    traitsCsv = ctx.blobs.open(folder + Keys.TRAITS);
-                } catch (RuntimeException e) {
-                    BuildContext.closeQuietly(events);
-                    throw e;
-                }
-                sources.add(new CohortBuilder.Source(ds.id(), events, traitsCsv, numeric(columns.get(i))));
+                sources.add(new CohortBuilder.Source(ds.id(), ctx.blobs.open(folder + Keys.streamEvents(rules.streamName()))));
+            }
+            for (int i = 0; i < traitDatasets.size(); i++) {
+                Stored ds = traitDatasets.get(i);
+                InputStream traitsCsv = ctx.blobs.open(ctx.datasetFolder(r.account(), ds.id()) + Keys.TRAITS);
+                sources.add(new CohortBuilder.Source(ds.id(), null, traitsCsv, numeric(columns.get(i))));
             }
             try (OutputStream out = ctx.blobs.create(Keys.cohortMembers(r.account(), r.id()))) {
-                members = CohortBuilder.build(rules, sources, ctx.services.clock().instant(), out);
+                members = CohortBuilder.build(rules, sources, people, ctx.services.clock().instant(), out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             for (CohortBuilder.Source s : sources) {
-                BuildContext.closeQuietly(s.events());
+                if (s.events() != null) BuildContext.closeQuietly(s.events());
                 if (s.traits() != null) BuildContext.closeQuietly(s.traits());
             }
         }
@@ -97,7 +96,7 @@ final class CohortBuild {
         List<String> missing = rules.traitNames().stream().filter(t -> !have.contains(t)).toList();
         if (missing.isEmpty()) return;
         throw Problem.invalid("cohort traits names " + missing.stream().map(t -> "'" + Limits.excerpt(t) + "'")
-                .collect(Collectors.joining(", ")) + ", which no dataset of stream '" + rules.streamName() + "' has ("
+                .collect(Collectors.joining(", ")) + ", which no dataset of the account's people has ("
                 + datasets.stream().map(Stored::name).collect(Collectors.joining(", ")) + "; their traits: "
                 + String.join(", ", have) + ")");
     }

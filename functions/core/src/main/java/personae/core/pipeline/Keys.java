@@ -54,6 +54,8 @@ public final class Keys {
 
     /** File names inside a dataset build folder. */
     public static final String PEOPLE = "people.csv";
+    /** A dataset build's identity keys per person ({@code person_id,key}): how its people link to other datasets'. */
+    public static final String IDENTITY_KEYS = "identity_keys.csv";
     public static final String MANIFEST = "manifest.json";
     /** A reference-table dataset's rows: normalised key, then its traits (ingest/ReferenceTable). */
     public static final String REFERENCE_TABLE = "reference.csv";

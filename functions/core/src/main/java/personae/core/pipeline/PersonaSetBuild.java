@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Problem;
 import personae.core.cohort.Members;
+import personae.core.people.AccountPeople;
 import personae.core.persona.Feature;
 import personae.core.persona.FeatureTable;
 import personae.core.persona.PersonaClustering;
@@ -57,9 +58,24 @@ public final class PersonaSetBuild {
         Members members = ctx.readMembers(r.account(), spec.cohortId());
         if (members.size() == 0) throw Problem.invalid("cohort " + spec.cohortId() + " has no members to cluster");
         Map<String, int[]> byDataset = members.byDataset();
+        AccountPeople people = ctx.accountPeople(r.account());
+        // the members' own datasets' traits, then those of the datasets their records link to: by default only a
+        // dataset that holds at least half of the members (imputing the rest would make the imputed a persona);
+        // modeling_fields may name any of them
         LinkedHashSet<Feature> features = new LinkedHashSet<>();
+        LinkedHashSet<Feature> usual = new LinkedHashSet<>();
         for (String ds : byDataset.keySet()) features.addAll(ctx.traitColumns(r.account(), ds).features());
-        List<Feature> featureList = chosen(List.copyOf(features), spec.modelingFields());
+        usual.addAll(features);
+        long[] held = people.recordsPerDataset(people.persons(members));
+        for (int d = 0; d < people.datasets().size(); d++) {
+            String ds = people.datasets().get(d);
+            if (held[d] == 0 || byDataset.containsKey(ds)) continue;
+            List<Feature> linked = ctx.traitColumns(r.account(), ds).features();
+            features.addAll(linked);
+            if (2 * held[d] >= members.size()) usual.addAll(linked);
+        }
+        List<Feature> featureList = spec.modelingFields().isEmpty() ? List.copyOf(usual)
+                : chosen(List.copyOf(features), spec.modelingFields());
         if (featureList.isEmpty()) throw Problem.invalid("the cohort's datasets have no traits to cluster on");
         String stream = ctx.resources.require(r.account(), ResourceType.COHORTS, spec.cohortId()).doc()
                 .path("stream_name").asText();
@@ -71,8 +87,7 @@ public final class PersonaSetBuild {
         LinkedHashSet<Feature> read = new LinkedHashSet<>(featureList);
         read.addAll(streamFeatures);
         List<Feature> readList = List.copyOf(read);
-        FeatureTable both = FeatureTable.concat(readList, byDataset.entrySet().stream()
-                .map(e -> ctx.readFeatures(r.account(), e.getKey(), readList, e.getValue())).toList());
+        FeatureTable both = ctx.readFeatures(r.account(), people, byDataset, readList);
         FeatureTable table = both.select(featureList);
         PersonaModel model;
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import personae.core.Limits;
 import personae.core.Problem;
 import personae.core.cohort.Members;
+import personae.core.people.AccountPeople;
 import personae.core.ingest.DatasetSpec;
 import personae.core.cohort.TraitNames;
 import personae.core.ingest.DatasetManifest;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,15 +49,29 @@ final class ScopeBuild {
     void materialize(BuildRequest r) {
         Stored scope = ctx.running(r);
         ScopeSpec spec = ScopeSpec.KIND.parse(scope.doc());
-        Members population = new Members();
-        if (spec.everyone()) everyone(r.account(), population);
-        for (String c : spec.cohortIds()) population.addAll(ctx.readMembers(r.account(), c));
-        for (String c : spec.exclusionCohortIds()) population.removeAll(ctx.readMembers(r.account(), c));
-        // privacy "suppress" or "delete": a dataset's people are never output (DatasetSpec.isOutput)
-        for (Stored ds : ctx.resources.list(r.account(), ResourceType.DATASETS)) {
-            if (!DatasetSpec.isOutput(ds.doc())) population.removeDataset(ds.id());
+        // the population is people, each once, however many datasets hold them (people/AccountPeople)
+        AccountPeople people = ctx.accountPeople(r.account());
+        BitSet persons = new BitSet();
+        if (spec.everyone()) persons.set(0, people.people());
+        for (String c : spec.cohortIds()) persons.or(people.persons(ctx.readMembers(r.account(), c)));
+        for (String c : spec.exclusionCohortIds()) persons.andNot(people.persons(ctx.readMembers(r.account(), c)));
+        // privacy "suppress": a person with a record in a dataset whose people are never output is not output
+        // (privacy "delete": the dataset is not among the account's people at all; DatasetSpec.isOutput, isModelled)
+        boolean[] hidden = new boolean[people.datasets().size()];
+        for (int d = 0; d < hidden.length; d++) {
+            hidden[d] = !DatasetSpec.isOutput(ctx.resources.require(r.account(), ResourceType.DATASETS,
+                    people.datasets().get(d)).doc());
         }
-        Set<String> populationDatasets = population.datasets(); // before the preview's cap: the same checks either way
+        for (int p = persons.nextSetBit(0); p >= 0; p = persons.nextSetBit(p + 1)) {
+            int person = p;
+            people.records(p, (d, id) -> {
+                if (hidden[d]) persons.clear(person);
+            });
+        }
+        long[] held = people.recordsPerDataset(persons); // before the preview's cap: the same checks either way
+        Set<String> populationDatasets = new TreeSet<>();
+        for (int d = 0; d < held.length; d++) if (held[d] > 0) populationDatasets.add(people.datasets().get(d));
+        Members population = people.firstRecords(persons);
         if (spec.preview()) population.limit(PREVIEW_ROWS);
         Map<String, int[]> byDataset = population.byDataset();
 
@@ -74,30 +90,36 @@ final class ScopeBuild {
             payload.add(new ScopeOutput.PersonaSetColumns(id, ids, names));
             setNames.add(ps.name());
         }
-        List<Members> flags = new ArrayList<>();
+        List<BitSet> flags = new ArrayList<>();
         List<String> cohortNames = new ArrayList<>();
         for (String id : spec.payloadCohortIds()) {
             cohortNames.add(ctx.resources.require(r.account(), ResourceType.COHORTS, id).name());
-            flags.add(ctx.readMembers(r.account(), id));
+            flags.add(people.persons(ctx.readMembers(r.account(), id)));
         }
-        List<String> identityColumns = ctx.identityColumns(r.account(), byDataset.keySet());
+        List<String> identityColumns = ctx.identityColumns(r.account(), populationDatasets);
         List<String> attributes = spec.attributes();
         checkAttributes(r.account(), populationDatasets, attributes,
                 ScopeOutput.header(identityColumns, payload, spec.payloadCohortIds(), List.of()));
+        // every persona set assigns every person, from the traits of all their records
+        List<int[]> assigned = new ArrayList<>();
+        for (PersonaModel m : models) assigned.add(m.assignAll(ctx.readFeatures(r.account(), people, byDataset, m.features())));
         long rows;
         try (OutputStream os = ctx.blobs.create(Keys.scopeOutput(r.account(), r.id()));
              ScopeOutput out = new ScopeOutput(identityColumns, payload, spec.payloadCohortIds(), attributes, os)) {
+            int offset = 0;
             for (var e : byDataset.entrySet()) {
                 String dataset = e.getKey();
+                int[] ids = e.getValue();
                 List<int[]> assignments = new ArrayList<>();
-                for (PersonaModel m : models) {
-                    assignments.add(m.assignAll(ctx.readFeatures(r.account(), dataset, m.features(), e.getValue())));
-                }
-                List<IntPredicate> memberships = flags.stream().<IntPredicate>map(f -> p -> f.contains(dataset, p)).toList();
+                for (int[] a : assigned) assignments.add(java.util.Arrays.copyOfRange(a, offset, offset + ids.length));
+                offset += ids.length;
+                List<IntPredicate> memberships = flags.stream()
+                        .<IntPredicate>map(f -> p -> f.get(people.person(dataset, p))).toList();
+                ScopeOutput.Linked linked = linked(r.account(), people, dataset, ids, identityColumns, attributes);
                 String folder = ctx.datasetFolder(r.account(), dataset);
-                try (InputStream people = ctx.blobs.open(folder + Keys.PEOPLE);
+                try (InputStream peopleCsv = ctx.blobs.open(folder + Keys.PEOPLE);
                      InputStream traits = attributes.isEmpty() ? null : ctx.blobs.open(folder + Keys.TRAITS)) {
-                    out.writeDataset(people, traits, e.getValue(), assignments, memberships);
+                    out.writeDataset(peopleCsv, traits, ids, assignments, memberships, linked);
                 }
             }
             rows = out.rows();
@@ -133,14 +155,69 @@ final class ScopeBuild {
     }
 
     /**
-     * {@code population.cohort_ids: []}: every person of every dataset of the account that has a built output (people
-     * are per dataset, so this is each dataset's people.csv, all of it).
+     * The identity fields and attributes of one dataset's rows (people given by their first record) from their
+     * records in the account's other datasets, in dataset id order, for the cells their own record leaves empty.
      */
-    private void everyone(String account, Members population) {
-        for (Stored ds : ctx.resources.list(account, ResourceType.DATASETS)) {
-            if (!ds.internal().hasNonNull(DatasetBuild.OUTPUT)) continue;
-            int people = ctx.readJson(ctx.datasetFolder(account, ds.id()) + Keys.MANIFEST, DatasetManifest.class).people();
-            population.addDataset(ds.id(), people);
+    private ScopeOutput.Linked linked(String account, AccountPeople people, String dataset, int[] ids,
+                                      List<String> identityColumns, List<String> attributes) {
+        String[][] identity = new String[identityColumns.size()][];
+        String[][] attribute = new String[attributes.size()][];
+        int own = people.datasetIndex(dataset);
+        for (int d = 0; d < people.datasets().size(); d++) {
+            if (d == own) continue;
+            int[] idIn = new int[ids.length];
+            boolean any = false;
+            for (int i = 0; i < ids.length; i++) {
+                int p = people.person(dataset, ids[i]);
+                idIn[i] = p < 0 ? -1 : people.recordIn(p, d);
+                any |= idIn[i] >= 0;
+            }
+            if (!any) continue;
+            String folder = ctx.datasetFolder(account, people.datasets().get(d));
+            fill(folder + Keys.PEOPLE, identityColumns, idIn, identity);
+            if (!attributes.isEmpty()) fill(folder + Keys.TRAITS, attributes, idIn, attribute);
+        }
+        return new ScopeOutput.Linked() {
+            @Override
+            public String identity(int row, int column) {
+                return identity[column] == null ? null : identity[column][row];
+            }
+
+            @Override
+            public String attribute(int row, int a) {
+                return attribute[a] == null ? null : attribute[a][row];
+            }
+        };
+    }
+
+    /**
+     * Fills each row's empty cells of {@code cells} (per column, allocated when first filled) from the named columns
+     * of a per-person file (people.csv, traits.csv: person_id first, ascending), at the person id {@code idIn} gives
+     * the row there (-1: none).
+     */
+    private void fill(String key, List<String> names, int[] idIn, String[][] cells) {
+        long[] pairs = new long[idIn.length];
+        int n = 0;
+        for (int i = 0; i < idIn.length; i++) if (idIn[i] >= 0) pairs[n++] = ((long) idIn[i] << 32) | i;
+        java.util.Arrays.sort(pairs, 0, n);
+        try (InputStream in = ctx.blobs.open(key); org.apache.commons.csv.CSVParser p = personae.core.util.Csv.read(in)) {
+            int[] col = names.stream().mapToInt(c -> p.getHeaderMap().getOrDefault(c, -1)).toArray();
+            int next = 0;
+            for (org.apache.commons.csv.CSVRecord rec : p) {
+                if (next >= n) break;
+                int id = Integer.parseInt(rec.get(0));
+                while (next < n && (int) (pairs[next] >>> 32) < id) next++;
+                while (next < n && (int) (pairs[next] >>> 32) == id) {
+                    int row = (int) pairs[next++];
+                    for (int c = 0; c < col.length; c++) {
+                        if (col[c] < 0 || rec.get(col[c]).isEmpty()) continue;
+                        if (cells[c] == null) cells[c] = new String[idIn.length];
+                        if (cells[c][row] == null) cells[c][row] = rec.get(col[c]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

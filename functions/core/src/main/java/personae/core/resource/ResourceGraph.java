@@ -48,6 +48,15 @@ public final class ResourceGraph {
             // a dataset's people take the traits of every reference table of the account (ingest/ReferenceTable)
             for (Stored t : referenceTables(s.account())) found.putIfAbsent(key(t), t);
         }
+        if (s.type() == ResourceType.COHORTS) {
+            // a cohort's people are linked across every dataset of the account (people/AccountPeople): it waits for
+            // a dataset's first build (a later one rebuilds it, rebuiltAfter), not for one that failed
+            for (Stored d : resources.list(s.account(), ResourceType.DATASETS)) {
+                if (isPeopleDataset(d) && !d.internal().hasNonNull("output") && d.status() != Status.ERROR) {
+                    found.putIfAbsent(key(d), d);
+                }
+            }
+        }
         if (isEveryoneScope(s)) {
             // population.cohort_ids [] is every person of every dataset of the account
             for (Stored d : resources.list(s.account(), ResourceType.DATASETS)) {
@@ -59,7 +68,8 @@ public final class ResourceGraph {
 
     /**
      * What rebuilds after {@code s} is rebuilt or deleted: its {@link #dependents}; for a reference table every other
-     * dataset of the account (their people carry its traits); for a dataset of people every scope of everyone. Neither
+     * dataset of the account (their people carry its traits); for a dataset with people every cohort (people are
+     * linked across datasets), and for any dataset of people every scope of everyone. Neither
      * edge stops a delete: those resources simply rebuild without it.
      */
     public List<Stored> rebuiltAfter(Stored s) {
@@ -69,7 +79,12 @@ public final class ResourceGraph {
                 if (isPeopleDataset(d) && out.stream().noneMatch(o -> key(o).equals(key(d)))) out.add(d);
             }
         }
-        if (isPeopleDataset(s)) {
+        if (isPeopleDataset(s) && s.doc().path("identified_count").asLong(0) > 0) {
+            // its people may be anyone's records in another dataset: every cohort relinks them (a dataset without
+            // people links nobody, so an empty one rebuilds only what reads it)
+            for (Stored cohort : resources.list(s.account(), ResourceType.COHORTS)) {
+                if (out.stream().noneMatch(o -> key(o).equals(key(cohort)))) out.add(cohort);
+            }
             for (Stored scope : resources.list(s.account(), ResourceType.SCOPES)) {
                 if (isEveryoneScope(scope) && out.stream().noneMatch(o -> key(o).equals(key(scope)))) out.add(scope);
             }

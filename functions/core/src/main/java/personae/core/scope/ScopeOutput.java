@@ -97,6 +97,22 @@ public final class ScopeOutput implements AutoCloseable {
      */
     public void writeDataset(InputStream people, InputStream traits, int[] persons, List<int[]> assignments,
                              List<IntPredicate> memberships) {
+        writeDataset(people, traits, persons, assignments, memberships, null);
+    }
+
+    /**
+     * A person's values from their records in other datasets, for the cells their own dataset leaves empty: the
+     * {@code row}-th person of {@code persons}, an identity column or attribute by index.
+     */
+    public interface Linked {
+        String identity(int row, int column);
+
+        String attribute(int row, int attribute);
+    }
+
+    /** As {@link #writeDataset(InputStream, InputStream, int[], List, List)}, empty cells filled from {@code linked}. */
+    public void writeDataset(InputStream people, InputStream traits, int[] persons, List<int[]> assignments,
+                             List<IntPredicate> memberships, Linked linked) {
         if (memberships.size() != cohorts) throw new IllegalArgumentException("one membership per payload cohort");
         CSVParser traitRows = null;
         try (CSVParser p = Csv.read(people)) {
@@ -117,7 +133,11 @@ public final class ScopeOutput implements AutoCloseable {
                 if (next >= persons.length) break;
                 int person = Integer.parseInt(r.get(0));
                 if (person != persons[next]) continue;
-                for (int i : idx) out.print(i < 0 ? "" : r.get(i));
+                for (int c = 0; c < idx.length; c++) {
+                    String v = idx[c] < 0 ? "" : r.get(idx[c]);
+                    if (v.isEmpty() && linked != null) v = orEmpty(linked.identity(next, c));
+                    out.print(v);
+                }
                 for (int s = 0; s < personaSets.size(); s++) {
                     int persona = assignments.get(s)[next];
                     out.print(personaSets.get(s).personaIds().get(persona));
@@ -130,7 +150,11 @@ public final class ScopeOutput implements AutoCloseable {
                         traitRow = traitIt.next();
                     }
                     boolean mine = traitRow != null && Integer.parseInt(traitRow.get(0)) == person;
-                    for (int a : attr) out.print(mine && a >= 0 ? traitRow.get(a) : "");
+                    for (int a = 0; a < attr.length; a++) {
+                        String v = mine && attr[a] >= 0 ? traitRow.get(attr[a]) : "";
+                        if (v.isEmpty() && linked != null) v = orEmpty(linked.attribute(next, a));
+                        out.print(v);
+                    }
                 }
                 out.println();
                 rows++;
@@ -147,6 +171,10 @@ public final class ScopeOutput implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     public long rows() {

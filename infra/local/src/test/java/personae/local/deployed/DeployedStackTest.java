@@ -78,6 +78,8 @@ class DeployedStackTest {
     static final Duration BUILD = Duration.ofMinutes(2);
 
     /** Not used by the tests' data: S3BlobStore switches to multipart (and so can abort one) above 8 MiB. */
+    /** A note starting so marks an action the scenarios use in some runs and not in others. */
+    static final String SOMETIMES = "sometimes: ";
     static final String MULTIPART = "multipart only above 8 MiB (S3BlobStore.PART_SIZE): aborts a failed large write";
 
     /**
@@ -103,7 +105,7 @@ class DeployedStackTest {
                     "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload=" + MULTIPART)),
             Map.entry("BuildCohortFunction", actions("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                     "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload=" + MULTIPART)),
-            Map.entry("ClusterPersonasFunction", actions("dynamodb:GetItem", "dynamodb:PutItem",
+            Map.entry("ClusterPersonasFunction", actions("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                     "s3:GetObject", "s3:PutObject")),
             Map.entry("NamePersonasFunction", actions("dynamodb:GetItem", "dynamodb:PutItem", "s3:GetObject")),
             Map.entry("MaterializeScopeFunction", actions("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
@@ -112,8 +114,9 @@ class DeployedStackTest {
                     "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload=" + MULTIPART)),
             Map.entry("MarkReadyFunction", actions("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                     "s3:ListBucket", "s3:DeleteObject", "events:PutEvents",
-                    "states:StartExecution", "states:DescribeExecution=asked (pipeline/Builds) when a dependent is "
-                            + "still building as its input becomes ready")),
+                    "states:StartExecution", "states:DescribeExecution=" + SOMETIMES + "asked (pipeline/Builds) when"
+                            + " a dependent is still building as its input becomes ready: every cohort rebuilds after a"
+                            + " dataset of people, so whether one still builds depends on timing")),
             Map.entry("MarkErrorFunction", actions("dynamodb:GetItem", "dynamodb:PutItem", "s3:ListBucket",
                     "events:PutEvents",
                     "s3:DeleteObject=deletes a failed build's files when a step after IngestDataset fails; a bad CSV "
@@ -418,6 +421,7 @@ class DeployedStackTest {
         PERMISSIONS.forEach((f, granted) -> granted.forEach((action, why) -> {
             boolean wasUsed = used.getOrDefault(f, Set.of()).contains(action);
             if (why == null && !wasUsed) unused.put(f + " " + action, "granted but never called");
+            if (why != null && why.startsWith(SOMETIMES)) return; // used or not, by the timing of the run
             if (why != null && wasUsed) unused.put(f + " " + action, "is used: drop the table's note '" + why + "'");
         }));
         assertEquals(Map.of(), unused, "every granted action is used (used: " + used + ")");

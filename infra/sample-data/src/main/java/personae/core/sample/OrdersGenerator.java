@@ -51,6 +51,23 @@ public final class OrdersGenerator {
                  "value": {"column_name": "order_total", "format": "currency_dollars"},
                  "product": {"column_name": "product_category"}}}}}""";
 
+    /** The columns of {@link #writeCustomerTable}: a CRM export about (mostly) the same customers. */
+    public static final List<String> CUSTOMER_TABLE_HEADER = List.of("contact_email", "given_name", "family_name",
+            "street", "zip", "mobile", "loyalty_tier", "household_income");
+
+    /**
+     * The dataset body for {@link #writeCustomerTable}'s CSV: identity from the email, the name + street + zip and the
+     * phone, and two traits (a category and a number).
+     */
+    public static final String CUSTOMER_TABLE_BODY = """
+            {"name": "crm",
+             "options": {"type": "hosted_csv", "upload_directory": "crm"},
+             "identity_sets": {"contact": {"email": "contact_email", "person_first_name": "given_name",
+                 "person_last_name": "family_name", "house_number_and_street": ["street"], "postcode": "zip",
+                 "phone": "mobile"}},
+             "output_to_traits": {"loyalty_tier": {"column_name": "loyalty_tier"},
+                 "household_income": {"column_name": "household_income"}}}""";
+
     /** The product categories, in a fixed order. */
     public static final List<String> CATEGORIES = List.of("garden", "electronics", "apparel", "home", "toys", "beauty");
 
@@ -182,6 +199,32 @@ public final class OrdersGenerator {
             else scaled += g.share * g.typicalOrders * Math.exp(0.35 * 0.35 / 2); // lognormal mean
         }
         return Math.max(0.05, (ordersPerCustomer - fixed) / scaled);
+    }
+
+    /**
+     * A CRM table of {@code rows} customers, one row each: the first 90% are customers {@code 0, 1, ...} of the orders
+     * (at most {@code customers} of them), the rest people who never ordered (indexes from {@code customers} on). Each
+     * row has the customer's email (in a random one of its variants), name and street and zip, and in 1 of 3 rows no
+     * email, so only the name + address or the phone can link it; a loyalty tier and a household income, drawn per
+     * customer. The writer is flushed, not closed. Returns how many rows are customers of the orders.
+     */
+    public int writeCustomerTable(Writer out, int customers, int rows) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(CUSTOMER_TABLE_HEADER.toArray(String[]::new))
+                .setRecordSeparator("\n").get();
+        int known = Math.min(customers, (int) Math.round(rows * 0.9));
+        String[] tiers = {"bronze", "silver", "gold", "platinum"};
+        CSVPrinter p = new CSVPrinter(out, format); // not closed: that would close the writer
+        for (int r = 0; r < rows; r++) {
+            int index = r < known ? r : customers + (r - known);
+            Identity id = identity(index);
+            SplittableRandom random = new SplittableRandom(mix(seed * 0x632BE59BD9B4E019L + index));
+            String email = random.nextInt(3) == 0 ? "" : id.emailVariant(random);
+            p.printRecord(email, id.firstName(), id.lastName(), id.address(), id.postcode(), id.phoneVariant(random),
+                    tiers[Math.min(3, (int) Math.floor(Math.abs(random.nextGaussian())))],
+                    Math.round(lognormal(random, 62_000, 0.5) / 100) * 100);
+        }
+        p.flush();
+        return known;
     }
 
     private SplittableRandom profileRandom(int index) {

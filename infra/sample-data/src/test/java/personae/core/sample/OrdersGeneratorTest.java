@@ -204,4 +204,38 @@ class OrdersGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> new OrdersGenerator(1).write(new StringWriter(), 0, 10));
         assertThrows(IllegalArgumentException.class, () -> new OrdersGenerator(1).write(new StringWriter(), 10, 5));
     }
+
+    @Test
+    void theCustomerTableIsMostlyTheOrdersCustomersAndSomeRowsOnlyTheirNameAndAddressOrPhoneCanLink() throws IOException {
+        StringWriter out = new StringWriter();
+        int known = new OrdersGenerator(42).writeCustomerTable(out, CUSTOMERS, 1000);
+        assertEquals(900, known, "90% of the rows are customers who ordered");
+        List<CSVRecord> crm;
+        try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(out.toString()))) {
+            assertEquals(OrdersGenerator.CUSTOMER_TABLE_HEADER, parser.getHeaderNames());
+            crm = parser.getRecords();
+        }
+        assertEquals(1000, crm.size());
+        Map<String, String> emailOfAddress = new HashMap<>(); // the orders' name + street + zip -> normalised email
+        for (CSVRecord r : records) {
+            emailOfAddress.put(r.get("first_name").toLowerCase(Locale.ROOT) + "|" + r.get("last_name") + "|" + r.get("address") + "|"
+                    + r.get("postcode"), r.get("email").trim().toLowerCase(Locale.ROOT).replaceAll("\\+[^@]*@", "@"));
+        }
+        int linked = 0, withoutEmail = 0;
+        for (int i = 0; i < crm.size(); i++) {
+            CSVRecord r = crm.get(i);
+            String email = emailOfAddress.get(r.get("given_name").toLowerCase(Locale.ROOT) + "|" + r.get("family_name") + "|" + r.get("street")
+                    + "|" + r.get("zip"));
+            if (email != null) {
+                linked++;
+                String mine = r.get("contact_email").trim().toLowerCase(Locale.ROOT).replaceAll("\\+[^@]*@", "@");
+                if (mine.isEmpty()) withoutEmail++;
+                else assertEquals(email, mine, "a customer's CRM email is their orders' email: row " + i);
+            }
+            assertFalse(r.get("household_income").isEmpty() || r.get("loyalty_tier").isEmpty(), "row " + i);
+        }
+        assertEquals(900, linked, "the first 900 rows are the orders' customers, by name and address: " + linked);
+        assertTrue(withoutEmail > 200 && withoutEmail < 400, "about 1 in 3 has no email: " + withoutEmail);
+    }
 }
