@@ -119,6 +119,21 @@ public final class Benchmark {
             long lines = download.body().lines().count();
             phase(phases, "download.csv (" + (download.body().length() >> 20) + " MB, " + (lines - 1) + " rows)", mark);
             double total = (System.nanoTime() - start) / 1e9;
+            String linkage = "";
+            if (crmRows > 0) {
+                // what each cohort, persona set and scope build spends linking the two datasets' people
+                personae.core.pipeline.Outputs outputs = new personae.core.pipeline.Outputs(runtime.services());
+                double best = Double.MAX_VALUE;
+                personae.core.people.AccountPeople people = null;
+                for (int i = 0; i < 5; i++) {
+                    long l0 = System.nanoTime();
+                    people = outputs.accountPeople(runtime.accountId());
+                    best = Math.min(best, (System.nanoTime() - l0) / 1e6);
+                }
+                linkage = String.format("linkage: %,d records of %d datasets into %,d people (%,d keys joined two"
+                        + " people) in %.0f ms (best of 5, reading both keys files from S3Mock)", people.records(),
+                        people.datasets().size(), people.people(), people.links(), best);
+            }
 
             System.out.println();
             System.out.println("| phase | seconds |");
@@ -127,6 +142,7 @@ public final class Benchmark {
             System.out.printf("| **total** | **%.1f** |%n", total);
             System.out.println();
             System.out.println(String.join("; ", details));
+            if (!linkage.isEmpty()) System.out.println(linkage);
             System.out.printf("max heap %d MB; peak heap used %d MB (sum of heap pool peaks); peak RSS %s (whole JVM,"
                             + " emulators included); %d cores%n", Runtime.getRuntime().maxMemory() >> 20,
                     peakHeapMb(), peakRss(), Runtime.getRuntime().availableProcessors());

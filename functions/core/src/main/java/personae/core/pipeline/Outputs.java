@@ -19,6 +19,11 @@ public final class Outputs {
         this.ctx = new BuildContext(services);
     }
 
+    /** The account's people, linked across its datasets now (as a cohort, persona set or scope build links them). */
+    public personae.core.people.AccountPeople accountPeople(String account) {
+        return ctx.accountPeople(account);
+    }
+
     /** Whether the dataset has a built output (its first build finished). */
     public boolean hasOutput(Stored dataset) {
         return dataset.internal().hasNonNull(DatasetBuild.OUTPUT);
