@@ -230,5 +230,12 @@ class OnePersonAcrossDatasetsTest {
         // members with a CRM record have incomes 55,000..99,000; the 25 without one are imputed
         assertTrue(Math.abs(incomes.get(0) - incomes.get(1)) > 10_000,
                 "the two personas differ by the CRM's income, so it was read for the orders' people: " + incomes);
+        JsonNode dimensions = api.get("/persona_sets/" + set + "/analysis/dimensions").json();
+        List<String> traits = new ArrayList<>();
+        dimensions.get(0).path("traits").forEach(t -> traits.add(t.path("trait_name").asText()));
+        assertEquals("income", traits.get(0), "the Analysis tab leads with the clustering trait, read from the CRM: "
+                + traits);
+        assertTrue(traits.contains("tier") && traits.contains("purchases_frequency"),
+                "every trait of the members' records, whichever dataset holds it: " + traits);
     }
 }

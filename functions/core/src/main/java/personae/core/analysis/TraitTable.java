@@ -64,6 +64,17 @@ public final class TraitTable {
         int n = persons.length;
         numbers.replaceAll((k, v) -> grow(v, start + n));
         texts.replaceAll((k, v) -> Arrays.copyOf(v, start + n));
+        rows = start + n;
+        long[] pairs = new long[n];
+        for (int i = 0; i < n; i++) pairs[i] = ((long) persons[i] << 32) | (start + i);
+        fill(traitsCsv, pairs);
+    }
+
+    /**
+     * Fills the missing cells of existing rows from a dataset's traits.csv: per pair {@code id << 32 | row}, sorted by
+     * id (people/AccountPeople.rowsIn), the row takes that person's values where it has none yet.
+     */
+    public void fill(InputStream traitsCsv, long[] pairs) {
         try (CSVParser p = Csv.read(traitsCsv)) {
             Map<String, Integer> header = p.getHeaderMap();
             List<double[]> numCols = new ArrayList<>();
@@ -81,24 +92,26 @@ public final class TraitTable {
             });
             int next = 0;
             for (CSVRecord r : p) {
-                if (next >= n) break;
+                if (next >= pairs.length) break;
                 int person = Integer.parseInt(r.get(0));
-                if (person != persons[next]) continue;
-                int row = start + next;
-                for (int c = 0; c < numCols.size(); c++) {
-                    String s = r.get(numIdx.get(c));
-                    if (!s.isEmpty()) numCols.get(c)[row] = Double.parseDouble(s);
+                while (next < pairs.length && (int) (pairs[next] >>> 32) < person) next++;
+                while (next < pairs.length && (int) (pairs[next] >>> 32) == person) {
+                    int row = (int) pairs[next++];
+                    for (int c = 0; c < numCols.size(); c++) {
+                        String s = r.get(numIdx.get(c));
+                        if (!s.isEmpty() && Double.isNaN(numCols.get(c)[row])) numCols.get(c)[row] = Double.parseDouble(s);
+                    }
+                    for (int c = 0; c < textCols.size(); c++) {
+                        String s = r.get(textIdx.get(c));
+                        if (!s.isEmpty() && textCols.get(c)[row] == null) {
+                            textCols.get(c)[row] = dictionaries.get(c).computeIfAbsent(s, x -> x);
+                        }
+                    }
                 }
-                for (int c = 0; c < textCols.size(); c++) {
-                    String s = r.get(textIdx.get(c));
-                    if (!s.isEmpty()) textCols.get(c)[row] = dictionaries.get(c).computeIfAbsent(s, x -> x);
-                }
-                next++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        rows = start + n;
     }
 
     private static double[] grow(double[] a, int size) {

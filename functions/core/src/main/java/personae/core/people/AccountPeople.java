@@ -171,6 +171,44 @@ public final class AccountPeople {
         return -1;
     }
 
+    /**
+     * Where rows of people, given by one record each ({@code rows}: dataset after dataset, person ids ascending, as
+     * {@code Members.byDataset} lists them), have a record in dataset {@code datasetId}: per such row its person id
+     * there (the row's own record when the row is of that dataset and {@code includeOwn}, else the person's first record
+     * there) and the row's index, packed {@code id << 32 | row}, sorted by id: a per-person file of that dataset can
+     * then be read once, in order, to join it.
+     */
+    public long[] rowsIn(Map<String, int[]> rows, String datasetId, boolean includeOwn) {
+        int d = datasetIndex(datasetId);
+        int total = rows.values().stream().mapToInt(a -> a.length).sum();
+        long[] pairs = new long[total];
+        int n = 0, row = 0;
+        for (var e : rows.entrySet()) {
+            boolean own = e.getKey().equals(datasetId);
+            for (int id : e.getValue()) {
+                int there = own ? (includeOwn ? id : -1) : -1;
+                if (!own && d >= 0) {
+                    int p = person(e.getKey(), id);
+                    if (p >= 0) there = recordIn(p, d);
+                }
+                if (there >= 0) pairs[n++] = ((long) there << 32) | row;
+                row++;
+            }
+        }
+        Arrays.sort(pairs, 0, n);
+        return Arrays.copyOf(pairs, n);
+    }
+
+    /** The person id of a {@link #rowsIn} pair. */
+    public static int idOf(long pair) {
+        return (int) (pair >>> 32);
+    }
+
+    /** The row of a {@link #rowsIn} pair. */
+    public static int rowOf(long pair) {
+        return (int) pair;
+    }
+
     /** The index of a dataset in {@link #datasets}, or -1. */
     public int datasetIndex(String datasetId) {
         return indexOf.getOrDefault(datasetId, -1);

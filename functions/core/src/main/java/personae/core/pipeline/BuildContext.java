@@ -135,45 +135,19 @@ final class BuildContext {
         int rows = byDataset.values().stream().mapToInt(a -> a.length).sum();
         double[][] columns = new double[features.size()][rows];
         for (double[] c : columns) java.util.Arrays.fill(c, Double.NaN);
-        int[] personOfRow = new int[rows];
-        String[] ownDataset = new String[rows];
-        int[] ownId = new int[rows];
-        int r = 0;
-        for (var e : byDataset.entrySet()) {
-            for (int id : e.getValue()) {
-                personOfRow[r] = people.person(e.getKey(), id);
-                ownDataset[r] = e.getKey();
-                ownId[r++] = id;
-            }
-        }
         java.util.TreeSet<String> datasets = new java.util.TreeSet<>(people.datasets());
         datasets.addAll(byDataset.keySet());
         for (String ds : datasets) {
             java.util.Set<String> has = new java.util.HashSet<>();
             traitColumns(account, ds).features().forEach(f -> has.add(f.name()));
             if (features.stream().noneMatch(f -> has.contains(f.name()))) continue;
-            int d = people.datasetIndex(ds);
-            // (person id in ds, row), by person id: the rows with a record in ds
-            long[] pairs = new long[rows];
-            int n = 0;
-            for (int i = 0; i < rows; i++) {
-                int id = ds.equals(ownDataset[i]) ? ownId[i]
-                        : d >= 0 && personOfRow[i] >= 0 ? people.recordIn(personOfRow[i], d) : -1;
-                if (id >= 0) pairs[n++] = ((long) id << 32) | i;
-            }
-            if (n == 0) continue;
-            java.util.Arrays.sort(pairs, 0, n);
-            int[] ids = new int[n];
-            int unique = 0;
-            for (int i = 0; i < n; i++) {
-                int id = (int) (pairs[i] >>> 32);
-                if (unique == 0 || ids[unique - 1] != id) ids[unique++] = id;
-            }
-            FeatureTable part = readFeatures(account, ds, features, java.util.Arrays.copyOf(ids, unique));
-            for (int i = 0, u = -1; i < n; i++) {
-                int id = (int) (pairs[i] >>> 32);
-                if (u < 0 || ids[u] != id) u++;
-                int row = (int) pairs[i];
+            long[] pairs = people.rowsIn(byDataset, ds, true);
+            if (pairs.length == 0) continue;
+            int[] ids = java.util.Arrays.stream(pairs).mapToInt(AccountPeople::idOf).distinct().toArray();
+            FeatureTable part = readFeatures(account, ds, features, ids);
+            for (int i = 0, u = -1; i < pairs.length; i++) {
+                if (u < 0 || ids[u] != AccountPeople.idOf(pairs[i])) u++;
+                int row = AccountPeople.rowOf(pairs[i]);
                 for (int f = 0; f < columns.length; f++) {
                     if (Double.isNaN(columns[f][row])) columns[f][row] = part.columns()[f][u];
                 }

@@ -6,6 +6,7 @@ import personae.core.analysis.TraitTable;
 import personae.core.ingest.DatasetManifest;
 import personae.core.persona.Feature;
 import personae.core.persona.FeatureTable;
+import personae.core.people.AccountPeople;
 import personae.core.persona.PersonaModel;
 import personae.core.trait.TraitEnricher.TraitColumns;
 
@@ -37,18 +38,22 @@ public final class PersonaSetAnalysis {
      * @param table     the members' clustering features, dataset after dataset as {@code byDataset} lists them
      * @param persona   each row's persona, as the model assigns it
      * @param byDataset the cohort's members per dataset
+     * @param people    the account's people, to read the members' traits from their other datasets too
      */
     void write(String account, String personaSetId, PersonaModel model, FeatureTable table, int[] persona,
-               Map<String, int[]> byDataset) {
-        writeDimensions(account, personaSetId, model, persona, byDataset);
+               Map<String, int[]> byDataset, AccountPeople people) {
+        writeDimensions(account, personaSetId, model, persona, byDataset, people);
         writeFlow(account, personaSetId, model, table, byDataset);
     }
 
     void writeDimensions(String account, String personaSetId, PersonaModel model, int[] persona,
-                         Map<String, int[]> byDataset) {
-        // dimensions: every trait the members' datasets have, clustering traits first
+                         Map<String, int[]> byDataset, AccountPeople people) {
+        // dimensions: every trait the members' datasets and the datasets linked to them have, clustering traits
+        // first; a member's values from their own record, then their records elsewhere (people/AccountPeople)
+        java.util.TreeSet<String> datasets = new java.util.TreeSet<>(byDataset.keySet());
+        for (String ds : people.datasets()) if (people.rowsIn(byDataset, ds, false).length > 0) datasets.add(ds);
         LinkedHashSet<String> numbers = new LinkedHashSet<>(), texts = new LinkedHashSet<>();
-        for (String ds : byDataset.keySet()) {
+        for (String ds : datasets) {
             TraitColumns columns = ctx.traitColumns(account, ds);
             numbers.addAll(TraitTable.numberTraits(columns));
             texts.addAll(TraitTable.textTraits(columns));
@@ -57,6 +62,15 @@ public final class PersonaSetAnalysis {
         for (var e : byDataset.entrySet()) {
             try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, e.getKey()) + Keys.TRAITS)) {
                 traits.append(in, e.getValue());
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        for (String ds : datasets) {
+            long[] pairs = people.rowsIn(byDataset, ds, false);
+            if (pairs.length == 0) continue;
+            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, ds) + Keys.TRAITS)) {
+                traits.fill(in, pairs);
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }

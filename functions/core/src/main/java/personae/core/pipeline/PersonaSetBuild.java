@@ -99,7 +99,7 @@ public final class PersonaSetBuild {
         int[] persona = model.assignAll(table); // as a scope assigns them
         ctx.writeJson(Keys.personaProfiles(r.account(), r.id()),
                 profiles(r.account(), stream, model, table, both.select(streamFeatures), persona, byDataset));
-        new PersonaSetAnalysis(ctx).write(r.account(), r.id(), model, table, persona, byDataset);
+        new PersonaSetAnalysis(ctx).write(r.account(), r.id(), model, table, persona, byDataset, people);
     }
 
     /** The stored form of the personas' profiles (Jackson does not read a bare generic list). */

@@ -162,20 +162,13 @@ final class ScopeBuild {
                                       List<String> identityColumns, List<String> attributes) {
         String[][] identity = new String[identityColumns.size()][];
         String[][] attribute = new String[attributes.size()][];
-        int own = people.datasetIndex(dataset);
-        for (int d = 0; d < people.datasets().size(); d++) {
-            if (d == own) continue;
-            int[] idIn = new int[ids.length];
-            boolean any = false;
-            for (int i = 0; i < ids.length; i++) {
-                int p = people.person(dataset, ids[i]);
-                idIn[i] = p < 0 ? -1 : people.recordIn(p, d);
-                any |= idIn[i] >= 0;
-            }
-            if (!any) continue;
-            String folder = ctx.datasetFolder(account, people.datasets().get(d));
-            fill(folder + Keys.PEOPLE, identityColumns, idIn, identity);
-            if (!attributes.isEmpty()) fill(folder + Keys.TRAITS, attributes, idIn, attribute);
+        for (String other : people.datasets()) {
+            if (other.equals(dataset)) continue;
+            long[] pairs = people.rowsIn(Map.of(dataset, ids), other, false);
+            if (pairs.length == 0) continue;
+            String folder = ctx.datasetFolder(account, other);
+            fill(folder + Keys.PEOPLE, identityColumns, pairs, ids.length, identity);
+            if (!attributes.isEmpty()) fill(folder + Keys.TRAITS, attributes, pairs, ids.length, attribute);
         }
         return new ScopeOutput.Linked() {
             @Override
@@ -192,26 +185,22 @@ final class ScopeBuild {
 
     /**
      * Fills each row's empty cells of {@code cells} (per column, allocated when first filled) from the named columns
-     * of a per-person file (people.csv, traits.csv: person_id first, ascending), at the person id {@code idIn} gives
-     * the row there (-1: none).
+     * of a per-person file (people.csv, traits.csv: person_id first, ascending), at the rows {@code pairs} say
+     * ({@link AccountPeople#rowsIn}).
      */
-    private void fill(String key, List<String> names, int[] idIn, String[][] cells) {
-        long[] pairs = new long[idIn.length];
-        int n = 0;
-        for (int i = 0; i < idIn.length; i++) if (idIn[i] >= 0) pairs[n++] = ((long) idIn[i] << 32) | i;
-        java.util.Arrays.sort(pairs, 0, n);
+    private void fill(String key, List<String> names, long[] pairs, int rows, String[][] cells) {
         try (InputStream in = ctx.blobs.open(key); org.apache.commons.csv.CSVParser p = personae.core.util.Csv.read(in)) {
             int[] col = names.stream().mapToInt(c -> p.getHeaderMap().getOrDefault(c, -1)).toArray();
             int next = 0;
             for (org.apache.commons.csv.CSVRecord rec : p) {
-                if (next >= n) break;
+                if (next >= pairs.length) break;
                 int id = Integer.parseInt(rec.get(0));
-                while (next < n && (int) (pairs[next] >>> 32) < id) next++;
-                while (next < n && (int) (pairs[next] >>> 32) == id) {
-                    int row = (int) pairs[next++];
+                while (next < pairs.length && AccountPeople.idOf(pairs[next]) < id) next++;
+                while (next < pairs.length && AccountPeople.idOf(pairs[next]) == id) {
+                    int row = AccountPeople.rowOf(pairs[next++]);
                     for (int c = 0; c < col.length; c++) {
                         if (col[c] < 0 || rec.get(col[c]).isEmpty()) continue;
-                        if (cells[c] == null) cells[c] = new String[idIn.length];
+                        if (cells[c] == null) cells[c] = new String[rows];
                         if (cells[c][row] == null) cells[c][row] = rec.get(col[c]);
                     }
                 }

@@ -93,4 +93,22 @@ class AccountPeopleTest {
         people.records(people.person("c", 0), (d, id) -> seen.add(people.datasets().get(d) + " " + id));
         assertEquals(List.of("c 0", "d 0"), seen, "an empty dataset before c does not shift c's records");
     }
+
+    @Test
+    void rowsInPairsEachRowWithItsPersonsRecordInADatasetSortedById() {
+        AccountPeople people = AccountPeople.link(crmAndOrders());
+        java.util.Map<String, int[]> rows = new java.util.TreeMap<>();
+        rows.put("crm", new int[]{1, 2}); // rows 0, 1
+        rows.put("orders", new int[]{1, 2}); // rows 2, 3
+        long[] inOrders = people.rowsIn(rows, "orders", false);
+        List<String> seen = new ArrayList<>();
+        for (long p : inOrders) seen.add(AccountPeople.idOf(p) + "@" + AccountPeople.rowOf(p));
+        assertEquals(List.of("0@0", "2@1"), seen, "crm 1 is orders 0, crm 2 is orders 2; the orders rows themselves left out");
+        seen.clear();
+        for (long p : people.rowsIn(rows, "orders", true)) seen.add(AccountPeople.idOf(p) + "@" + AccountPeople.rowOf(p));
+        assertEquals(List.of("0@0", "1@2", "2@1", "2@3"), seen, "with the rows' own records, by id then row");
+        seen.clear();
+        for (long p : people.rowsIn(rows, "crm", false)) seen.add(AccountPeople.idOf(p) + "@" + AccountPeople.rowOf(p));
+        assertEquals(List.of("0@3"), seen, "orders 2's first crm record is crm 0; orders 1 has none");
+    }
 }

@@ -77,7 +77,7 @@ public final class PersonaSetAnalysisBenchmark {
         for (int i = 0; i < 3; i++) {
             System.gc();
             long s = System.nanoTime();
-            new PersonaSetAnalysis(ctx).writeDimensions(a, set, model, model.assignAll(table), byDataset);
+            new PersonaSetAnalysis(ctx).writeDimensions(a, set, model, model.assignAll(table), byDataset, ctx.accountPeople(a));
             long m = System.nanoTime();
             new PersonaSetAnalysis(ctx).writeFlow(a, set, model, table, byDataset);
             long e = System.nanoTime();
