@@ -100,9 +100,29 @@ public final class Tutorial {
         return new Ids(dataset, cohort, personaSet, scope, target);
     }
 
-    private static String created(Answer a) {
+    /** The id of the resource a POST created; anything but a 201 throws, with the answer's body. */
+    public static String created(Answer a) {
         if (a.status() != 201) throw new IllegalStateException("expected 201, got " + a.status() + ": " + a.body());
         return a.json().get("id").asText();
+    }
+
+    /** {@link #awaitBuilt}, and the resource must be ready: an error throws with its document. */
+    public JsonNode awaitReady(String path, Duration timeout) {
+        JsonNode doc = awaitBuilt(path, timeout, new ArrayList<>());
+        if (!doc.path("status").asText().equals("ready")) throw new IllegalStateException(path + " is not ready: " + doc);
+        return doc;
+    }
+
+    /** Uploads {@code csv} as {@code directory/file}, written first to {@code scratch}; anything but a 200 throws. */
+    public void uploadText(Path scratch, String directory, String file, String csv) {
+        Path p = scratch.resolve(directory + "-" + file);
+        try {
+            java.nio.file.Files.writeString(p, csv);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Answer a = upload(directory, file, p);
+        if (a.status() != 200) throw new IllegalStateException("upload of " + directory + "/" + file + ": " + a.body());
     }
 
     /**

@@ -128,21 +128,16 @@ class OnePersonAcrossDatasetsTest {
         if (runtime != null) runtime.close();
     }
 
-    void upload(String directory, String file, String csv) throws IOException {
-        Path p = dataDir.resolve(directory + "-" + file);
-        Files.writeString(p, csv);
-        assertEquals(200, api.upload(directory, file, p).status());
+    void upload(String directory, String file, String csv) {
+        api.uploadText(dataDir, directory, file, csv);
     }
 
-    String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
+    static String created(Answer a) {
+        return Tutorial.created(a);
     }
 
     JsonNode ready(String path) {
-        JsonNode doc = api.awaitBuilt(path, BUILD, new ArrayList<>());
-        assertEquals("ready", doc.path("status").asText(), path + ": " + doc);
-        return doc;
+        return api.awaitReady(path, BUILD);
     }
 
     List<CSVRecord> rows(String scopeBody) throws IOException {
