@@ -11,7 +11,10 @@ import java.util.BitSet;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A set of people across datasets: per dataset id, a bit per person id. One bit per person, no objects. */
+/**
+ * A set of people's records across datasets (a cohort's members): per dataset id, a bit per person id. One bit per
+ * record, no objects; people/AccountPeople says which records are one person.
+ */
 public final class Members {
 
     private final Map<String, BitSet> byDataset = new TreeMap<>();
@@ -48,32 +51,6 @@ public final class Members {
         }
     }
 
-    /** Adds every person of a dataset: person ids {@code 0..people-1}. */
-    public void addDataset(String datasetId, int people) {
-        byDataset.computeIfAbsent(datasetId, k -> new BitSet()).set(0, people);
-    }
-
-    public boolean contains(String datasetId, int person) {
-        BitSet bits = byDataset.get(datasetId);
-        return bits != null && bits.get(person);
-    }
-
-    public void addAll(Members other) {
-        other.byDataset.forEach((d, bits) -> byDataset.computeIfAbsent(d, k -> new BitSet()).or(bits));
-    }
-
-    public void removeAll(Members other) {
-        other.byDataset.forEach((d, bits) -> {
-            BitSet mine = byDataset.get(d);
-            if (mine != null) mine.andNot(bits);
-        });
-    }
-
-    /** Removes every person of a dataset. */
-    public void removeDataset(String datasetId) {
-        byDataset.remove(datasetId);
-    }
-
     /** Keeps the first {@code n} people in (dataset id, person id) order. */
     public void limit(long n) {
         long left = n;
@@ -85,15 +62,6 @@ public final class Members {
                 i = bits.nextSetBit(i + 1);
             }
         }
-    }
-
-    /** The ids of the datasets with at least one person here, in order. */
-    public java.util.Set<String> datasets() {
-        java.util.Set<String> out = new java.util.TreeSet<>();
-        byDataset.forEach((d, bits) -> {
-            if (!bits.isEmpty()) out.add(d);
-        });
-        return out;
     }
 
     public long size() {
