@@ -187,8 +187,10 @@ class OnePersonAcrossDatasetsTest {
         assertEquals(SECOND_TO, rows.size(), "one row per person");
         Map<String, CSVRecord> byEmail = new HashMap<>();
         for (CSVRecord r : rows) {
-            assertFalse(byEmail.containsKey(r.get("email")), "an email twice: " + r);
-            byEmail.put(r.get("email"), r);
+            // the email as its first record has it: orders2.csv's C55+SHOP@EXAMPLE.COM when that dataset's id is first
+            String email = r.get("email").toLowerCase(java.util.Locale.ROOT).replaceAll("\\+[^@]*@", "@");
+            assertFalse(byEmail.containsKey(email), "an email twice: " + r);
+            byEmail.put(email, r);
         }
         CSVRecord linked = byEmail.get(email(30));
         assertEquals("Ann30", linked.get("person_first_name"), "the name comes from the CRM record: " + linked);
