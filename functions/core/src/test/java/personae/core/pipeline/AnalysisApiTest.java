@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import personae.core.api.ApiRequest;
 import personae.core.api.ApiResponse;
 import personae.core.api.PersonaeApi;
-import personae.core.port.WorkflowStarter.BuildRequest;
 import personae.core.resource.Json;
 import personae.core.resource.ResourceType;
 import personae.core.sample.OrdersGenerator;
@@ -44,21 +43,11 @@ class AnalysisApiTest {
         builds.upload("orders.csv", csv.toString());
         var body = Json.readObject(OrdersGenerator.DATASET_BODY);
         body.set("output_to_traits", Json.readObject("{\"state\": {\"column_name\": \"state\"}}"));
-        datasetId = builds.resources.create(A, ResourceType.DATASETS, body).id();
-        BuildRequest d = new BuildRequest(A, "datasets", datasetId);
-        builds.steps.ingestDataset(d);
-        builds.steps.enrichTraits(d);
-        builds.steps.markReady(d);
-        cohort = builds.resources.create(A, ResourceType.COHORTS,
-                Json.readObject("{\"name\":\"everyone\",\"stream_name\":\"orders\"}")).id();
-        builds.steps.buildCohort(new BuildRequest(A, "cohorts", cohort));
-        builds.steps.markReady(new BuildRequest(A, "cohorts", cohort));
+        datasetId = builds.readyDataset(body.toString());
+        cohort = builds.readyCohort("{\"name\":\"everyone\",\"stream_name\":\"orders\"}");
         setId = builds.resources.create(A, ResourceType.PERSONA_SETS,
                 Json.readObject("{\"name\":\"p\",\"cohort_id\":\"" + cohort + "\"}")).id();
-        BuildRequest p = new BuildRequest(A, "persona_sets", setId);
-        builds.steps.clusterPersonas(p);
-        builds.steps.namePersonas(p);
-        builds.steps.markReady(p);
+        builds.readyPersonaSet(setId);
         set = builds.resources.require(A, ResourceType.PERSONA_SETS, setId).doc();
         PersonaeApi.ensureAccount(builds.services, A, "analysis", KEY);
         api = new PersonaeApi(builds.services);

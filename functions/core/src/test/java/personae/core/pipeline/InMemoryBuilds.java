@@ -1,6 +1,9 @@
 package personae.core.pipeline;
 
 import personae.core.Services;
+import personae.core.port.WorkflowStarter.BuildRequest;
+import personae.core.resource.Json;
+import personae.core.resource.ResourceType;
 import personae.core.resource.Resources;
 import personae.core.testing.InMemoryBlobStore;
 import personae.core.testing.InMemoryMetadataStore;
@@ -21,6 +24,32 @@ final class InMemoryBuilds {
             Clock.systemUTC(), Services.Settings.local());
     final Resources resources = services.resources();
     final BuildSteps steps = new BuildSteps(services);
+
+    /** Creates a dataset from its body and builds it to ready (ingest, enrich, mark ready); its id. */
+    String readyDataset(String body) {
+        String id = resources.create(ACCOUNT, ResourceType.DATASETS, Json.readObject(body)).id();
+        BuildRequest d = new BuildRequest(ACCOUNT, "datasets", id);
+        steps.ingestDataset(d);
+        steps.enrichTraits(d);
+        steps.markReady(d);
+        return id;
+    }
+
+    /** Creates a cohort from its body and builds it to ready; its id. */
+    String readyCohort(String body) {
+        String id = resources.create(ACCOUNT, ResourceType.COHORTS, Json.readObject(body)).id();
+        steps.buildCohort(new BuildRequest(ACCOUNT, "cohorts", id));
+        steps.markReady(new BuildRequest(ACCOUNT, "cohorts", id));
+        return id;
+    }
+
+    /** Builds a persona set that exists (cluster, name), then marks it ready. */
+    void readyPersonaSet(String id) {
+        BuildRequest p = new BuildRequest(ACCOUNT, "persona_sets", id);
+        steps.clusterPersonas(p);
+        steps.namePersonas(p);
+        steps.markReady(p);
+    }
 
     /** A file in the account's upload directory {@code orders}. */
     void upload(String file, String text) throws IOException {

@@ -55,15 +55,8 @@ class LookupApiTest {
         StringWriter csv = new StringWriter();
         new OrdersGenerator(23).write(csv, 400, 2400);
         builds.upload("orders.csv", csv.toString());
-        String dataset = builds.resources.create(A, ResourceType.DATASETS, Json.readObject(OrdersGenerator.DATASET_BODY)).id();
-        BuildRequest d = new BuildRequest(A, "datasets", dataset);
-        builds.steps.ingestDataset(d);
-        builds.steps.enrichTraits(d);
-        builds.steps.markReady(d);
-        cohort = builds.resources.create(A, ResourceType.COHORTS,
-                Json.readObject("{\"name\":\"everyone\",\"stream_name\":\"orders\"}")).id();
-        builds.steps.buildCohort(new BuildRequest(A, "cohorts", cohort));
-        builds.steps.markReady(new BuildRequest(A, "cohorts", cohort));
+        builds.readyDataset(OrdersGenerator.DATASET_BODY);
+        cohort = builds.readyCohort("{\"name\":\"everyone\",\"stream_name\":\"orders\"}");
         setId = builds.resources.create(A, ResourceType.PERSONA_SETS, Json.readObject(
                 "{\"name\":\"p\",\"cohort_id\":\"" + cohort + "\",\"number_of_clusters\":3}")).id();
         buildPersonaSet();
@@ -81,10 +74,7 @@ class LookupApiTest {
     }
 
     static void buildPersonaSet() {
-        BuildRequest p = new BuildRequest(A, "persona_sets", setId);
-        builds.steps.clusterPersonas(p);
-        builds.steps.namePersonas(p);
-        builds.steps.markReady(p);
+        builds.readyPersonaSet(setId);
     }
 
     static void buildScope() {

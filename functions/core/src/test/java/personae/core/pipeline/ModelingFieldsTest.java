@@ -34,20 +34,12 @@ class ModelingFieldsTest {
                     .append(i % 9).append(',').append(i % 2 == 0 ? 10 + o : 200 + o).append('\n');
         }
         builds.upload("a.csv", csv.toString());
-        String ds = resources.create(A, ResourceType.DATASETS, Json.readObject("""
+        builds.readyDataset("""
                 {"name": "orders", "options": {"type": "hosted_csv", "upload_directory": "orders"},
                  "identity_sets": {"c": {"email": "email"}},
                  "output_to_streams": {"orders": {"data_map": {"datetime": {"column_name": "date"},
-                                                               "value": {"column_name": "total"}}}}}""")).id();
-        BuildRequest d = new BuildRequest(A, "datasets", ds);
-        steps.ingestDataset(d);
-        steps.enrichTraits(d);
-        steps.markReady(d);
-        String cohort = resources.create(A, ResourceType.COHORTS,
-                Json.readObject("{\"name\":\"c\",\"stream_name\":\"orders\"}")).id();
-        steps.buildCohort(new BuildRequest(A, "cohorts", cohort));
-        steps.markReady(new BuildRequest(A, "cohorts", cohort));
-        return cohort;
+                                                               "value": {"column_name": "total"}}}}}""");
+        return builds.readyCohort("{\"name\":\"c\",\"stream_name\":\"orders\"}");
     }
 
     PersonaModel model(String set) throws IOException {

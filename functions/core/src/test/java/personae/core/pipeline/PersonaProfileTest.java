@@ -71,20 +71,13 @@ class PersonaProfileTest {
         // a line number keeps identical lines of one order apart (each distinct row is ingested once)
         for (int i = 0; i < lines.size(); i++) csv.append(i).append(',').append(lines.get(i)).append('\n');
         builds.upload("orders.csv", csv.toString());
-        String ds = builds.resources.create(A, ResourceType.DATASETS, Json.readObject("""
+        builds.readyDataset("""
                 {"name": "orders", "options": {"type": "hosted_csv", "upload_directory": "orders"},
                  "identity_sets": {"c": {"email": "email"}},
                  "output_to_streams": {"orders": {"data_map": {"datetime": {"column_name": "date"},
                      "value": {"column_name": "total"}, "product": {"column_name": "item"}}}},
-                 "output_to_traits": {"tier": {"column_name": "tier"}}}""")).id();
-        BuildRequest d = new BuildRequest(A, "datasets", ds);
-        builds.steps.ingestDataset(d);
-        builds.steps.enrichTraits(d);
-        builds.steps.markReady(d);
-        String cohort = builds.resources.create(A, ResourceType.COHORTS,
-                Json.readObject("{\"name\":\"everyone\",\"stream_name\":\"orders\"}")).id();
-        builds.steps.buildCohort(new BuildRequest(A, "cohorts", cohort));
-        builds.steps.markReady(new BuildRequest(A, "cohorts", cohort));
+                 "output_to_traits": {"tier": {"column_name": "tier"}}}""");
+        String cohort = builds.readyCohort("{\"name\":\"everyone\",\"stream_name\":\"orders\"}");
         String id = builds.resources.create(A, ResourceType.PERSONA_SETS,
                 Json.readObject("{\"name\":\"p\",\"cohort_id\":\"" + cohort + "\",\"number_of_clusters\":2}")).id();
         BuildRequest p = new BuildRequest(A, "persona_sets", id);

@@ -30,24 +30,16 @@ class ScopePayloadTest {
     void dataset() throws IOException {
         builds.upload("a.csv", "email,date,total,tier\na@x.com,2025-01-01,10,gold\nb@x.com,2025-01-02,20,silver\n"
                 + "c@x.com,2025-01-03,30,gold\nd@x.com,2025-01-04,40,\n");
-        String ds = resources.create(A, ResourceType.DATASETS, Json.readObject("""
+        builds.readyDataset("""
                 {"name": "orders", "options": {"type": "hosted_csv", "upload_directory": "orders"},
                  "identity_sets": {"c": {"email": "email"}},
                  "output_to_streams": {"orders": {"data_map": {"datetime": {"column_name": "date"},
                                                                "value": {"column_name": "total"}}}},
-                 "output_to_traits": {"tier": {"column_name": "tier"}, "email": {"column_name": "email"}}}""")).id();
-        BuildRequest d = new BuildRequest(A, "datasets", ds);
-        steps.ingestDataset(d);
-        steps.enrichTraits(d);
-        steps.markReady(d);
+                 "output_to_traits": {"tier": {"column_name": "tier"}, "email": {"column_name": "email"}}}""");
     }
 
     String cohort(String traits) {
-        String id = resources.create(A, ResourceType.COHORTS, Json.readObject("{\"name\":\"c\",\"stream_name\":\"orders\","
-                + "\"traits\":" + traits + "}")).id();
-        steps.buildCohort(new BuildRequest(A, "cohorts", id));
-        steps.markReady(new BuildRequest(A, "cohorts", id));
-        return id;
+        return builds.readyCohort("{\"name\":\"c\",\"stream_name\":\"orders\",\"traits\":" + traits + "}");
     }
 
     String scope(String population, String payload) {
