@@ -5,10 +5,6 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import personae.core.ingest.Condition;
 import personae.core.people.AccountPeople;
-import personae.core.util.GrowableDoubles;
-import personae.core.util.GrowableInts;
-import personae.core.util.GrowableLongs;
-import personae.core.util.LongIntHashMap;
 
 import personae.core.util.Csv;
 import java.io.IOException;
@@ -72,13 +68,8 @@ public final class CohortBuilder {
 
     private CohortBuilder() {}
 
-    /** Writes {@code dataset_id,person_id} per member and returns the member count; each dataset's people are its own. */
-    public static long build(Rules rules, List<Source> sources, Instant now, OutputStream members) {
-        return build(rules, sources, null, now, members);
-    }
-
     /**
-     * Writes {@code dataset_id,person_id} per member and returns the member count. With {@code people}, a person's
+     * Writes {@code dataset_id,person_id} per member and returns the member count. A person's (people/AccountPeople)
      * events in every source count together and their traits come from any linked dataset (the first, in dataset id
      * order, that has a value), and each member is written once, as their first record in a dataset of the stream.
      */
@@ -144,68 +135,53 @@ public final class CohortBuilder {
 
     /**
      * Per person, the qualifying events' count, total value and first and last times, as primitive columns, and the
-     * record to write for them (their first record in a dataset of the stream). A person is an account person with
-     * {@link AccountPeople}, else a dataset's person.
+     * record to write for them (their first record in a dataset of the stream), indexed by the account's person
+     * ({@link AccountPeople}).
      */
     private static final class Accumulators {
         private final AccountPeople people;
-        private final LongIntHashMap separate = new LongIntHashMap(); // without people: (dataset, id) -> person
+        private final long[] events;
+        private final double[] value;
+        private final long[] first;
+        private final long[] last;
+        private final int[] recordDataset; // index into datasetIds, -1 until the person's first qualifying event
+        private final int[] recordId;
         private final Map<String, Integer> datasetNumber = new HashMap<>();
         private final List<String> datasetIds = new ArrayList<>();
-        private final GrowableLongs events = new GrowableLongs();
-        private final GrowableDoubles value = new GrowableDoubles();
-        private final GrowableLongs first = new GrowableLongs();
-        private final GrowableLongs last = new GrowableLongs();
-        private final GrowableInts recordDataset = new GrowableInts();
-        private final GrowableInts recordId = new GrowableInts();
 
         Accumulators(AccountPeople people) {
             this.people = people;
+            int n = people.people();
+            events = new long[n];
+            value = new double[n];
+            first = new long[n];
+            last = new long[n];
+            recordDataset = new int[n];
+            recordId = new int[n];
+            java.util.Arrays.fill(first, Long.MAX_VALUE);
+            java.util.Arrays.fill(last, Long.MIN_VALUE);
+            java.util.Arrays.fill(recordDataset, -1);
         }
 
         int size() {
-            return events.size();
+            return events.length;
         }
 
-        /** The person of a dataset's person id, or -1 when it has no events here (or is not linked). */
+        /** The person of a dataset's person id, or -1 when that dataset is not linked. */
         int personOf(String datasetId, int id) {
-            if (people != null) {
-                int p = people.person(datasetId, id);
-                return p < size() ? p : -1;
-            }
-            Integer d = datasetNumber.get(datasetId);
-            return d == null ? -1 : separate.get(((long) d << 32) | id);
+            return people.person(datasetId, id);
         }
 
         private int slot(String datasetId, int id) {
-            int d = datasetNumber.computeIfAbsent(datasetId, k -> {
-                datasetIds.add(k);
-                return datasetIds.size() - 1;
-            });
-            int p;
-            if (people != null) {
-                p = people.person(datasetId, id);
-                if (p < 0) return -1; // a dataset not linked (never modelled): its events count for nobody
-            } else {
-                long key = ((long) d << 32) | id;
-                p = separate.get(key);
-                if (p == LongIntHashMap.ABSENT) {
-                    p = size();
-                    separate.put(key, p);
-                }
-            }
-            while (size() <= p) {
-                events.add(0);
-                value.add(0);
-                first.add(Long.MAX_VALUE);
-                last.add(Long.MIN_VALUE);
-                recordDataset.add(-1);
-                recordId.add(-1);
-            }
+            int p = people.person(datasetId, id);
+            if (p < 0) return -1; // a dataset not linked (never modelled): its events count for nobody
             // sources come in dataset id order and their events by person id: the first record seen is the smallest
-            if (recordDataset.get(p) < 0) {
-                recordDataset.set(p, d);
-                recordId.set(p, id);
+            if (recordDataset[p] < 0) {
+                recordDataset[p] = datasetNumber.computeIfAbsent(datasetId, k -> {
+                    datasetIds.add(k);
+                    return datasetIds.size() - 1;
+                });
+                recordId[p] = id;
             }
             return p;
         }
@@ -224,37 +200,35 @@ public final class CohortBuilder {
                     }
                     int person = slot(source.datasetId(), Integer.parseInt(r.get(0)));
                     if (person < 0) continue;
-                    events.set(person, events.get(person) + 1);
-                    if (valueCol >= 0 && !r.get(valueCol).isEmpty()) {
-                        value.set(person, value.get(person) + Double.parseDouble(r.get(valueCol)));
-                    }
+                    events[person]++;
+                    if (valueCol >= 0 && !r.get(valueCol).isEmpty()) value[person] += Double.parseDouble(r.get(valueCol));
                     if (!r.get(1).isEmpty()) {
                         long t = Long.parseLong(r.get(1));
-                        first.set(person, Math.min(first.get(person), t));
-                        last.set(person, Math.max(last.get(person), t));
+                        first[person] = Math.min(first[person], t);
+                        last[person] = Math.max(last[person], t);
                     }
                 }
             }
         }
 
         String recordDataset(int p) {
-            return datasetIds.get(recordDataset.get(p));
+            return datasetIds.get(recordDataset[p]);
         }
 
         int recordId(int p) {
-            return recordId.get(p);
+            return recordId[p];
         }
 
         boolean qualifies(int p, Rules r, Instant now) {
-            long n = events.get(p);
-            double v = value.get(p);
+            long n = events[p];
+            double v = value[p];
             if (n == 0) return false;
             if (r.minCount() != null && n < r.minCount()) return false;
             if (r.maxCount() != null && n > r.maxCount()) return false;
             if (r.minValue() != null && v < r.minValue()) return false;
             if (r.maxValue() != null && v > r.maxValue()) return false;
             if (r.recencyOccurrence() != null) {
-                long t = "first".equals(r.recencyOccurrence()) ? first.get(p) : last.get(p);
+                long t = "first".equals(r.recencyOccurrence()) ? first[p] : last[p];
                 if (t == Long.MIN_VALUE || t == Long.MAX_VALUE) return false;
                 double days = (now.getEpochSecond() - t) / 86_400.0;
                 if (r.recencyMinDays() != null && days < r.recencyMinDays()) return false;

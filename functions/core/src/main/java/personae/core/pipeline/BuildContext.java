@@ -138,11 +138,11 @@ final class BuildContext {
         java.util.TreeSet<String> datasets = new java.util.TreeSet<>(people.datasets());
         datasets.addAll(byDataset.keySet());
         for (String ds : datasets) {
+            long[] pairs = people.rowsIn(byDataset, ds, true);
+            if (pairs.length == 0) continue; // no row has a record there: its traits.json is not read
             java.util.Set<String> has = new java.util.HashSet<>();
             traitColumns(account, ds).features().forEach(f -> has.add(f.name()));
             if (features.stream().noneMatch(f -> has.contains(f.name()))) continue;
-            long[] pairs = people.rowsIn(byDataset, ds, true);
-            if (pairs.length == 0) continue;
             int[] ids = java.util.Arrays.stream(pairs).mapToInt(AccountPeople::idOf).distinct().toArray();
             FeatureTable part = readFeatures(account, ds, features, ids);
             for (int i = 0, u = -1; i < pairs.length; i++) {

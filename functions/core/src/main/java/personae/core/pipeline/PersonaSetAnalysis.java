@@ -51,7 +51,13 @@ public final class PersonaSetAnalysis {
         // dimensions: every trait the members' datasets and the datasets linked to them have, clustering traits
         // first; a member's values from their own record, then their records elsewhere (people/AccountPeople)
         java.util.TreeSet<String> datasets = new java.util.TreeSet<>(byDataset.keySet());
-        for (String ds : people.datasets()) if (people.rowsIn(byDataset, ds, false).length > 0) datasets.add(ds);
+        Map<String, long[]> elsewhere = new java.util.TreeMap<>(); // per other dataset, the members' records there
+        for (String ds : people.datasets()) {
+            long[] pairs = people.rowsIn(byDataset, ds, false);
+            if (pairs.length == 0) continue;
+            elsewhere.put(ds, pairs);
+            datasets.add(ds);
+        }
         LinkedHashSet<String> numbers = new LinkedHashSet<>(), texts = new LinkedHashSet<>();
         for (String ds : datasets) {
             TraitColumns columns = ctx.traitColumns(account, ds);
@@ -66,11 +72,9 @@ public final class PersonaSetAnalysis {
                 throw new UncheckedIOException(x);
             }
         }
-        for (String ds : datasets) {
-            long[] pairs = people.rowsIn(byDataset, ds, false);
-            if (pairs.length == 0) continue;
-            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, ds) + Keys.TRAITS)) {
-                traits.fill(in, pairs);
+        for (var e : elsewhere.entrySet()) {
+            try (InputStream in = ctx.blobs.open(ctx.datasetFolder(account, e.getKey()) + Keys.TRAITS)) {
+                traits.fill(in, e.getValue());
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }

@@ -14,7 +14,5 @@ public final class GrowableDoubles {
 
     public double get(int i) { return a[i]; }
 
-    public void set(int i, double v) { a[i] = v; }
-
     public int size() { return n; }
 }

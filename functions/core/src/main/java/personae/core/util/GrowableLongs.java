@@ -14,7 +14,5 @@ public final class GrowableLongs {
 
     public long get(int i) { return a[i]; }
 
-    public void set(int i, long v) { a[i] = v; }
-
     public int size() { return n; }
 }

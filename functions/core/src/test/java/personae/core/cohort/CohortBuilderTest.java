@@ -31,6 +31,14 @@ class CohortBuilderTest {
             + "2," + (T - 200 * DAY) + ",7,toys\n"
             + "3,,,home\n";
 
+    /** Each dataset's people their own (no identity keys to link them), ids 0..99 in datasets a, b and ds1. */
+    static personae.core.people.AccountPeople unlinked() {
+        return personae.core.people.AccountPeople.link(java.util.List.of(
+                new personae.core.people.AccountPeople.Dataset("a", 100, null),
+                new personae.core.people.AccountPeople.Dataset("b", 100, null),
+                new personae.core.people.AccountPeople.Dataset("ds1", 100, null)));
+    }
+
     static List<Integer> members(String rules) {
         return members(rules, EVENTS);
     }
@@ -39,7 +47,7 @@ class CohortBuilderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long n = CohortBuilder.build(CohortBuilder.Rules.fromDocument(Json.read(rules)),
                 List.of(new CohortBuilder.Source("ds1", new ByteArrayInputStream(events.getBytes(StandardCharsets.UTF_8)))),
-                NOW, out);
+                unlinked(), NOW, out);
         String csv = out.toString(StandardCharsets.UTF_8);
         assertTrue(csv.startsWith("dataset_id,person_id\n"), csv);
         List<Integer> ids = csv.lines().skip(1).map(l -> {
@@ -97,7 +105,7 @@ class CohortBuilderTest {
         long n = CohortBuilder.build(CohortBuilder.Rules.fromDocument(Json.read("{\"stream_name\":\"orders\",\"min_count\":2}")),
                 List.of(new CohortBuilder.Source("b", new ByteArrayInputStream(EVENTS.getBytes(StandardCharsets.UTF_8))),
                         new CohortBuilder.Source("a", new ByteArrayInputStream("person_id,datetime\n7,\n7,\n8,\n".getBytes(StandardCharsets.UTF_8)))),
-                NOW, out);
+                unlinked(), NOW, out);
         assertEquals(3, n);
         Members m = Members.read(new ByteArrayInputStream(out.toByteArray()));
         assertEquals(3, m.size());

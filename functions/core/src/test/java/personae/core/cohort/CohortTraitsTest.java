@@ -60,7 +60,7 @@ class CohortTraitsTest {
         CohortBuilder.build(CohortBuilder.Rules.fromDocument(Json.read("{\"stream_name\":\"orders\",\"traits\":"
                         + traitConditions + "}")),
                 List.of(new CohortBuilder.Source("ds1", stream(events()), stream(traits()), Set.of("orders_frequency", "age"))),
-                NOW, out);
+                CohortBuilderTest.unlinked(), NOW, out);
         return out.toString(StandardCharsets.UTF_8).lines().skip(1).map(l -> Integer.parseInt(l.split(",")[1])).toList();
     }
 
@@ -131,7 +131,7 @@ class CohortTraitsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long n = CohortBuilder.build(CohortBuilder.Rules.fromDocument(Json.read("{\"stream_name\":\"orders\","
                         + "\"min_count\":2,\"traits\":[{\"name\":\"tier\",\"_eq\":\"gold\"}]}")),
-                List.of(new CohortBuilder.Source("ds1", stream(events()), stream(traits()), Set.of())), NOW, out);
+                List.of(new CohortBuilder.Source("ds1", stream(events()), stream(traits()), Set.of())), CohortBuilderTest.unlinked(), NOW, out);
         assertEquals(0, n, "nobody has two events, whatever their tier");
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("ds1,"), out.toString(StandardCharsets.UTF_8));
     }
