@@ -235,4 +235,14 @@ class OnePersonAcrossDatasetsTest {
         assertTrue(traits.contains("tier") && traits.contains("purchases_frequency"),
                 "every trait of the members' records, whichever dataset holds it: " + traits);
     }
+
+    @Test
+    void byDefaultAPersonaSetTakesTheFirstPartyTraitsOfALinkedDatasetHoldingMostOfItsMembers() {
+        String set = created(api.postJson("/persona_sets", "{\"name\": \"Default traits\", \"cohort_id\": \"" + buyers
+                + "\", \"number_of_clusters\": 2}"));
+        JsonNode center = ready("/persona_sets/" + set).path("personas").get(0).path("details").path("center");
+        assertTrue(center.has("income") && center.has("purchases_frequency"),
+                "the CRM (45 of the 70 buyers) lends its income; the buyers' own behaviour stays: " + center);
+        assertFalse(center.has("calls_frequency"), "the call log holds one buyer, so its traits are not a default: " + center);
+    }
 }

@@ -59,9 +59,10 @@ public final class PersonaSetBuild {
         if (members.size() == 0) throw Problem.invalid("cohort " + spec.cohortId() + " has no members to cluster");
         Map<String, int[]> byDataset = members.byDataset();
         AccountPeople people = ctx.accountPeople(r.account());
-        // the members' own datasets' traits, then those of the datasets their records link to: by default only a
-        // dataset that holds at least half of the members (imputing the rest would make the imputed a persona);
-        // modeling_fields may name any of them
+        // the members' own datasets' traits, then those of the datasets their records link to: by default only the
+        // first-party traits (not another stream's behaviour: a persona set describes its cohort's) of a dataset that
+        // holds at least half of the members (imputing the rest would make the imputed a persona); modeling_fields may
+        // name any of them
         LinkedHashSet<Feature> features = new LinkedHashSet<>();
         LinkedHashSet<Feature> usual = new LinkedHashSet<>();
         for (String ds : byDataset.keySet()) features.addAll(ctx.traitColumns(r.account(), ds).features());
@@ -72,7 +73,10 @@ public final class PersonaSetBuild {
             if (held[d] == 0 || byDataset.containsKey(ds)) continue;
             List<Feature> linked = ctx.traitColumns(r.account(), ds).features();
             features.addAll(linked);
-            if (2 * held[d] >= members.size()) usual.addAll(linked);
+            if (2 * held[d] >= members.size()) {
+                linked.stream().filter(f -> f.kind() == Feature.Kind.USER_DEFINED || f.kind() == Feature.Kind.CATEGORY)
+                        .forEach(usual::add);
+            }
         }
         List<Feature> featureList = spec.modelingFields().isEmpty() ? List.copyOf(usual)
                 : chosen(List.copyOf(features), spec.modelingFields());

@@ -53,7 +53,12 @@ final class InMemoryBuilds {
 
     /** A file in the account's upload directory {@code orders}. */
     void upload(String file, String text) throws IOException {
-        try (OutputStream out = blobs.create(Keys.upload(ACCOUNT, "orders", file))) {
+        upload("orders", file, text);
+    }
+
+    /** A file in one of the account's upload directories. */
+    void upload(String directory, String file, String text) throws IOException {
+        try (OutputStream out = blobs.create(Keys.upload(ACCOUNT, directory, file))) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
