@@ -5,6 +5,7 @@ import org.apache.commons.csv.CSVRecord;
 import personae.core.ingest.DatasetManifest;
 import personae.core.ingest.DatasetManifest.StreamInfo;
 import personae.core.persona.Feature;
+import personae.core.persona.FeatureScaling;
 import personae.core.persona.FeatureTable;
 import personae.core.persona.PersonaModel;
 import personae.core.trait.Behaviour;
@@ -192,15 +193,16 @@ public final class PersonaFlow {
             Events ev = new Events();
             double[] row = new double[d];
             long lastDay = counts.lastEpochDay();
-            // between two events only recency changes: the distance to each centre is a fixed part plus the recency
+            // between two events only recency changes: each persona's score is a fixed part plus the recency
             // features' part, so a step without events costs the recency features, not all of them
             int k = model.k();
-            double[][] centres = model.centroids();
-            List<personae.core.persona.FeatureScaling> scalings = model.scalings();
+            List<FeatureScaling> scalings = model.scalings();
             int[] recency = IntStream.range(0, d).filter(f -> features.get(f).kind() == Feature.Kind.RECENCY_DAYS).toArray();
             boolean[] isRecency = new boolean[d];
             for (int f : recency) isRecency[f] = true;
             double[] fixed = new double[k];
+            double[] z = new double[d];
+            int[] countColumns = FeatureScaling.countColumns(features, scalings);
             double[] zRecency = new double[recency.length];
             for (int i = 0; i < persons.length; i++) {
                 ev.n = 0;
@@ -230,15 +232,9 @@ public final class PersonaFlow {
                         p = model.assign(row);
                     } else {
                         if (stale) {
-                            Arrays.fill(fixed, 0);
-                            for (int f = 0; f < d; f++) {
-                                if (isRecency[f]) continue;
-                                double z = scalings.get(f).apply(value(sources[f], states, traits, i, f, ref));
-                                for (int c = 0; c < k; c++) {
-                                    double e2 = z - centres[c][f];
-                                    fixed[c] += e2 * e2;
-                                }
-                            }
+                            for (int f = 0; f < d; f++) row[f] = value(sources[f], states, traits, i, f, ref);
+                            FeatureScaling.standardiseRow(scalings, countColumns, row, z);
+                            model.scores(row, z, isRecency, fixed);
                             stale = false;
                         }
                         for (int r = 0; r < recency.length; r++) {
@@ -246,14 +242,11 @@ public final class PersonaFlow {
                             zRecency[r] = scalings.get(f).apply(value(sources[f], states, traits, i, f, ref));
                         }
                         p = 0;
-                        double best = Double.POSITIVE_INFINITY;
+                        double best = Double.NEGATIVE_INFINITY;
                         for (int c = 0; c < k; c++) {
-                            double dist = fixed[c];
-                            for (int r = 0; r < recency.length; r++) {
-                                double e2 = zRecency[r] - centres[c][recency[r]];
-                                dist += e2 * e2;
-                            }
-                            if (dist < best) { best = dist; p = c; }
+                            double score = fixed[c];
+                            for (int r = 0; r < recency.length; r++) score += model.featureScore(c, recency[r], zRecency[r]);
+                            if (score > best) { best = score; p = c; }
                         }
                     }
                     if (p != persona) {

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
- * Finds personas: k-means (k-means++ seeding, Lloyd iterations, by Smile) on standardised features. Stateless; the
- * result is an immutable {@link PersonaModel}.
+ * Finds personas: k-means (k-means++ seeding, Lloyd iterations, by Smile) on standardised features, refined into a
+ * {@link PersonaMixture} that weighs a person's product evidence by their number of orders. Stateless; the result is an
+ * immutable {@link PersonaModel}.
  *
  * <p>Each feature is first transformed ({@link FeatureScaling}): {@code log1p} for the skewed kinds; a product share
  * shrunk toward the stream's overall mix by {@value #SHARE_PRIOR_EVENTS} pseudo-events of the person's own
@@ -26,17 +28,20 @@ import java.util.SplittableRandom;
  * the 0/1 indicators of one text trait's values, are each one composition and share one pooled scale).
  * {@link PersonaModel#assign} applies the same transform.
  *
- * <p>Each clustering is the best of {@value #RESTARTS} k-means++ restarts (lowest distortion), run on a seeded sample
- * of at most {@value #FIT_SAMPLE} rows; the winner's centres then start Lloyd steps on every row. When the number of
- * personas is not given, it is chosen in {@value #MIN_CHOSEN_K}..{@value #MAX_CHOSEN_K} by the best mean silhouette
- * on a seeded sample of at most {@value #SILHOUETTE_SAMPLE} people (a near-tie, within {@value #SILHOUETTE_TIE}, goes
- * to the smaller number); every candidate's silhouette is kept in the model's {@link ClusterCountChoice} so a user can
- * see how clear the structure is. The final clustering then runs on every row.
+ * <p>Each clustering ({@link #cluster}) runs on a seeded sample of at most {@value #FIT_SAMPLE} rows: the best of
+ * {@value #RESTARTS} k-means++ restarts (lowest distortion, on at most {@value #RESTART_SAMPLE} of them, then Lloyd
+ * steps on all of them) starts the mixture's expectation-maximisation, and the fitted mixture then places every row
+ * (its highest posterior). When the number of personas is not given, it is
+ * chosen in {@value #MIN_CHOSEN_K}..{@value #MAX_CHOSEN_K}: each candidate is clustered, and the best mean silhouette of
+ * its personas on a seeded sample of at most {@value #SILHOUETTE_SAMPLE} people wins (a near-tie, within
+ * {@value #SILHOUETTE_TIE}, goes to the smaller number); the winner's personas are the result. Every candidate's
+ * silhouette is kept in the model's {@link ClusterCountChoice} so a user can see how clear the structure is.
  *
  * <p>Determinism: the same table and seed give the same model. Smile draws its k-means++ seeds from a thread-local
  * generator ({@link MathEx#setSeed}), which this class seeds on the calling thread; Smile's parallel parts only
  * compute per-row distances. As a guard against floating-point noise in Smile's parallel sums, every Smile result is
- * finished by sequential Lloyd steps here, and restarts are compared on a sequentially computed distortion.
+ * finished by sequential Lloyd steps here, and restarts are compared on a sequentially computed distortion; the
+ * mixture's sums are sequential.
  */
 public final class PersonaClustering {
 
@@ -54,8 +59,10 @@ public final class PersonaClustering {
     private static final int MAX_ITER = 100;
     /** k-means++ restarts per clustering; the lowest distortion wins. */
     static final int RESTARTS = 10;
-    /** Most rows the restarts run on; the winner is then refined on every row. */
+    /** Most rows a clustering is fitted on; the fitted mixture then places every row. */
     static final int FIT_SAMPLE = 20_000;
+    /** Most of those rows the k-means restarts run on; the winner's centres are then refined on all of them. */
+    static final int RESTART_SAMPLE = 3_000;
     /** Pseudo-events of the overall product mix each person's product shares are shrunk with before clustering. */
     public static final double SHARE_PRIOR_EVENTS = 2.0;
     private static final int POLISH_ITER = 50;
@@ -83,23 +90,31 @@ public final class PersonaClustering {
         poolProductShares(features, scalings);
         double[][] z = standardise(table, scalings);
 
+        PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
+        double[][] counts = layout.counts(table);
+
         int wanted = numberOfClusters != null ? numberOfClusters : MAX_CHOSEN_K;
         int distinct = countDistinct(z, wanted);
-        int k;
         ClusterCountChoice choice;
+        Partition partition;
         if (numberOfClusters != null) {
-            k = Math.min(numberOfClusters, distinct);
             choice = new ClusterCountChoice("given", 0, Map.of());
+            partition = cluster(layout, z, counts, Math.min(numberOfClusters, distinct), seed);
         } else if (distinct < MIN_CHOSEN_K) {
-            k = 1;
             choice = new ClusterCountChoice("trivial", 0, Map.of());
+            partition = cluster(layout, z, counts, 1, seed);
         } else {
-            choice = chooseK(z, distinct, seed);
-            k = pickFromScores(choice.silhouetteByK());
+            Map<Integer, Partition> candidates = new LinkedHashMap<>();
+            choice = chooseK(layout, z, counts, distinct, seed, candidates);
+            partition = candidates.get(pickFromScores(choice.silhouetteByK())); // the personas the score describes
         }
+        return buildModel(table, scalings, z, partition, seed, choice);
+    }
 
-        int[] groups = cluster(z, k, seed);
-        return buildModel(table, scalings, z, groups, k, seed, choice);
+    /**
+     * Each row's persona (0..k'-1) and the mixture that places them ({@code null} for a single persona).
+     */
+    record Partition(int[] labels, PersonaMixture mixture) {
     }
 
     /**
@@ -196,16 +211,27 @@ public final class PersonaClustering {
         return seen.size();
     }
 
-    /** Scores k in 2..min(8, distinct rows) by mean silhouette on a seeded sample. */
-    static ClusterCountChoice chooseK(double[][] z, int distinct, long seed) {
-        double[][] sample = sample(z, SILHOUETTE_SAMPLE, seed);
+    /**
+     * Scores k in 2..min(8, distinct rows) by the mean silhouette, on a seeded sample, of the personas {@link #cluster}
+     * finds among everyone; puts each candidate's partition in {@code partitions}.
+     */
+    static ClusterCountChoice chooseK(PersonaMixture.Layout layout, double[][] z, double[][] counts, int distinct, long seed,
+                                      Map<Integer, Partition> partitions) {
+        int[] rows = sampleRows(z.length, SILHOUETTE_SAMPLE, seed);
+        double[][] sample = pick(z, rows);
         int maxK = Math.min(Math.min(MAX_CHOSEN_K, distinct), countDistinct(sample, MAX_CHOSEN_K));
         if (maxK < MIN_CHOSEN_K) maxK = MIN_CHOSEN_K; // the sample missed the variety; silhouette still well defined
         float[] distances = pairwiseDistances(sample);
         Map<Integer, Double> scores = new LinkedHashMap<>();
+        // the candidates are independent and each is seeded on its own thread (Smile's k-means++ draws on the caller's
+        // thread-local generator), so fitting them side by side gives the same partitions as one after another
+        Partition[] found = new Partition[maxK + 1];
+        IntStream.rangeClosed(MIN_CHOSEN_K, maxK).parallel().forEach(k -> found[k] = cluster(layout, z, counts, k, seed + k));
+        int[] sampleLabels = new int[rows.length];
         for (int k = MIN_CHOSEN_K; k <= maxK; k++) {
-            int[] groups = cluster(sample, k, seed + k);
-            scores.put(k, meanSilhouette(distances, groups, sample.length));
+            partitions.put(k, found[k]);
+            for (int i = 0; i < rows.length; i++) sampleLabels[i] = found[k].labels()[rows[i]];
+            scores.put(k, meanSilhouette(distances, sampleLabels, sample.length));
         }
         return new ClusterCountChoice("silhouette", sample.length, scores);
     }
@@ -219,10 +245,14 @@ public final class PersonaClustering {
 
     /** At most {@code max} rows drawn without replacement (partial Fisher-Yates), in their original order. */
     static double[][] sample(double[][] z, int max, long seed) {
-        int n = z.length;
-        if (n <= max) return z;
+        return pick(z, sampleRows(z.length, max, seed));
+    }
+
+    /** The indices of at most {@code max} of {@code n} rows drawn without replacement, ascending; all when n <= max. */
+    static int[] sampleRows(int n, int max, long seed) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
+        if (n <= max) return idx;
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < max; i++) {
             int j = i + random.nextInt(n - i);
@@ -230,8 +260,14 @@ public final class PersonaClustering {
         }
         int[] chosen = Arrays.copyOf(idx, max);
         Arrays.sort(chosen);
-        double[][] s = new double[max][];
-        for (int i = 0; i < max; i++) s[i] = z[chosen[i]];
+        return chosen;
+    }
+
+    /** The rows at {@code rows}, shared, not copied; {@code x} itself when {@code rows} is every row. */
+    private static double[][] pick(double[][] x, int[] rows) {
+        if (rows.length == x.length) return x;
+        double[][] s = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) s[i] = x[rows[i]];
         return s;
     }
 
@@ -287,31 +323,48 @@ public final class PersonaClustering {
     }
 
     /**
-     * Labels every row with one of {@code k} clusters: the best (lowest distortion) of {@link #RESTARTS} seeded Smile
-     * k-means++/Lloyd runs, each finished by sequential Lloyd steps. Above {@link #FIT_SAMPLE} rows the restarts run
-     * on a seeded sample and the best one's centres start sequential Lloyd steps on every row. Labels are 0..k'-1,
-     * where k' &lt;= k if a cluster came out empty.
+     * Finds {@code k} personas on a seeded sample of at most {@link #FIT_SAMPLE} rows: the best (lowest distortion) of
+     * {@link #RESTARTS} k-means runs ({@link #kMeans}) on at most {@link #RESTART_SAMPLE} of them, its centres carried
+     * to the whole sample by sequential Lloyd steps, then {@link PersonaMixture} fitted from that partition, which
+     * places every row. Labels are 0..k'-1, where k' &lt;= k if a persona came out empty.
      */
-    static int[] cluster(double[][] z, int k, long seed) {
+    static Partition cluster(PersonaMixture.Layout layout, double[][] z, double[][] counts, int k, long seed) {
         int n = z.length;
-        if (k <= 1) return new int[n];
-        double[][] fitted = sample(z, FIT_SAMPLE, seed ^ 0x5DEECE66DL);
+        if (k <= 1) return new Partition(new int[n], null);
+        int[] rows = sampleRows(n, FIT_SAMPLE, seed ^ 0x5DEECE66DL);
+        double[][] fitted = pick(z, rows);
+        double[][] restarted = sample(fitted, RESTART_SAMPLE, seed ^ 0x2545F4914F6CDD1DL);
+        int[] start = kMeans(restarted, k, seed);
+        if (restarted != fitted) {
+            double[][] centres = means(restarted, start, k);
+            start = new int[fitted.length];
+            for (int i = 0; i < fitted.length; i++) start[i] = nearestNonEmpty(centres, fitted[i]);
+            polish(fitted, start, k);
+        }
+        PersonaMixture mixture = PersonaMixture.fit(layout, fitted, pick(counts, rows), start, k);
+        int[] labels = mixture.labels(z, counts);
+        boolean[] used = new boolean[k];
+        for (int g : labels) used[g] = true;
+        int[] kept = IntStream.range(0, k).filter(c -> used[c]).toArray();
+        return new Partition(compact(labels, k), mixture.select(kept));
+    }
+
+    /**
+     * Labels every row with one of {@code k} clusters: the best (lowest distortion) of {@link #RESTARTS} seeded Smile
+     * k-means++/Lloyd runs, each finished by sequential Lloyd steps (labels 0..k-1, some possibly unused).
+     */
+    static int[] kMeans(double[][] z, int k, long seed) {
+        if (k <= 1) return new int[z.length];
         MathEx.setSeed(seed);
         int[] best = null;
         double bestDistortion = Double.POSITIVE_INFINITY;
         for (int run = 0; run < RESTARTS; run++) {
-            CentroidClustering<double[], double[]> smile = KMeans.lloyd(fitted, new Clustering.Options(k, MAX_ITER));
+            CentroidClustering<double[], double[]> smile = KMeans.lloyd(z, new Clustering.Options(k, MAX_ITER));
             int[] groups = smile.group().clone();
-            double distortion = polish(fitted, groups, k);
+            double distortion = polish(z, groups, k);
             if (distortion < bestDistortion) { bestDistortion = distortion; best = groups; }
         }
-        if (fitted != z) {
-            double[][] centres = means(fitted, best, k);
-            best = new int[n];
-            for (int i = 0; i < n; i++) best[i] = nearestNonEmpty(centres, z[i]);
-            polish(z, best, k);
-        }
-        return compact(best, k);
+        return best;
     }
 
     /**
@@ -388,8 +441,9 @@ public final class PersonaClustering {
     }
 
     /** Orders personas by size (largest first, ties by label) and computes their centroids and raw-space centres. */
-    private static PersonaModel buildModel(FeatureTable table, List<FeatureScaling> scalings, double[][] z, int[] groups,
-                                           int kAsked, long seed, ClusterCountChoice choice) {
+    private static PersonaModel buildModel(FeatureTable table, List<FeatureScaling> scalings, double[][] z, Partition partition,
+                                           long seed, ClusterCountChoice choice) {
+        int[] groups = partition.labels();
         int k = 0;
         for (int g : groups) k = Math.max(k, g + 1);
         int[] counts = new int[k];
@@ -423,6 +477,8 @@ public final class PersonaClustering {
             centers.add(center);
             memberCounts.add(counts[order[p]]);
         }
-        return new PersonaModel(features, scalings, k, centroids, centers, memberCounts, seed, choice);
+        PersonaMixture mixture = partition.mixture() == null ? null
+                : partition.mixture().select(Arrays.stream(order).mapToInt(Integer::intValue).toArray());
+        return new PersonaModel(features, scalings, k, centroids, centers, memberCounts, seed, choice, mixture);
     }
 }

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param memberCounts per persona, how many of the fitted people it holds
  * @param seed         the seed the model was fitted with
  * @param choice       how {@code k} was decided
+ * @param mixture      the probability model that places a person ({@link PersonaMixture}); {@code null} for one persona
+ *                     and in models stored before it existed, which place a person at the nearest centroid
  */
 public record PersonaModel(
         List<Feature> features,
@@ -31,7 +33,8 @@ public record PersonaModel(
         List<Map<String, Double>> centers,
         List<Integer> memberCounts,
         long seed,
-        ClusterCountChoice choice) {
+        ClusterCountChoice choice,
+        PersonaMixture mixture) {
 
     public PersonaModel {
         features = List.copyOf(features);
@@ -52,6 +55,7 @@ public record PersonaModel(
         memberCounts = List.copyOf(memberCounts);
         if (memberCounts.size() != k) throw new IllegalArgumentException(memberCounts.size() + " member counts for k=" + k);
         Objects.requireNonNull(choice, "choice");
+        if (mixture != null && mixture.k() != k) throw new IllegalArgumentException("a mixture of " + mixture.k() + " personas for k=" + k);
     }
 
     /** The centroids, as a copy (the model stays immutable). */
@@ -73,8 +77,9 @@ public record PersonaModel(
     }
 
     /**
-     * The persona of one person: the nearest centroid (squared Euclidean, lowest index on a tie) after the same
-     * transform as in fitting ({@link FeatureScaling}, product shares shrunk by the person's own event count); a missing value ({@code NaN}) counts as the column mean.
+     * The persona of one person: the highest of its {@link #scores} after the same transform as in fitting
+     * ({@link FeatureScaling}, product shares shrunk by the person's own event count; a missing value ({@code NaN})
+     * counts as the column mean), the lowest index on a tie.
      *
      * @param rawRow the person's raw feature values, in {@link #features()} order
      */
@@ -83,8 +88,10 @@ public record PersonaModel(
             throw new IllegalArgumentException("row of " + rawRow.length + " values for " + features.size() + " features");
         }
         double[] z = new double[rawRow.length];
-        FeatureScaling.standardiseRow(scalings, FeatureScaling.countColumns(features, scalings), rawRow, z);
-        return nearest(centroids, z);
+        standardise(rawRow, z);
+        double[] scores = new double[k];
+        scores(rawRow, z, null, scores);
+        return PersonaMixture.best(scores);
     }
 
     /** The persona of every row of a table whose features are this model's features, in the same order. */
@@ -98,28 +105,56 @@ public record PersonaModel(
         int[] counts = FeatureScaling.countColumns(features, scalings);
         double[] raw = new double[d];
         double[] z = new double[d];
+        double[] scores = new double[k];
         for (int r = 0; r < out.length; r++) {
             for (int f = 0; f < d; f++) raw[f] = table.columns()[f][r];
             FeatureScaling.standardiseRow(scalings, counts, raw, z);
-            out[r] = nearest(centroids, z);
+            scores(raw, z, null, scores);
+            out[r] = PersonaMixture.best(scores);
         }
         return out;
     }
 
-    /** Index of the centre nearest to {@code z} (squared Euclidean; the lowest index wins a tie). */
-    static int nearest(double[][] centres, double[] z) {
-        int best = 0;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int c = 0; c < centres.length; c++) {
-            double[] m = centres[c];
+    /** A person's raw feature values transformed as in fitting, into {@code z}. */
+    public void standardise(double[] rawRow, double[] z) {
+        FeatureScaling.standardiseRow(scalings, FeatureScaling.countColumns(features, scalings), rawRow, z);
+    }
+
+    /**
+     * Each persona's score for a person, higher meaning a better fit: the {@link PersonaMixture}'s log posterior, or,
+     * for a model without one, minus the squared distance to the centroid. The person's persona is the highest.
+     *
+     * @param raw  the person's raw feature values
+     * @param z    the same, {@link #standardise standardised}
+     * @param skip per feature, whether to leave it out of the score ({@code null}: none); a caller adds a left-out
+     *             normal feature back with {@link #featureScore}
+     * @param out  receives one score per persona
+     */
+    public void scores(double[] raw, double[] z, boolean[] skip, double[] out) {
+        if (mixture != null) {
+            mixture.scores(raw, z, skip, out);
+            return;
+        }
+        for (int c = 0; c < k; c++) {
+            double[] m = centroids[c];
             double s = 0;
             for (int f = 0; f < z.length; f++) {
+                if (skip != null && skip[f]) continue;
                 double e = z[f] - m[f];
                 s += e * e;
             }
-            if (s < bestDistance) { bestDistance = s; best = c; }
+            out[c] = -s;
         }
-        return best;
+    }
+
+    /**
+     * Persona {@code persona}'s score term for one feature's standardised value, as {@link #scores} counts it, for a
+     * feature that is neither a product share nor a frequency (those also weigh a person's orders of products).
+     */
+    public double featureScore(int persona, int feature, double z) {
+        if (mixture != null) return mixture.featureScore(persona, feature, z);
+        double e = z - centroids[persona][feature];
+        return -e * e;
     }
 
     private static List<String> names(List<Feature> fs) {
@@ -136,12 +171,13 @@ public record PersonaModel(
     public boolean equals(Object o) {
         return o instanceof PersonaModel m && features.equals(m.features) && scalings.equals(m.scalings) && k == m.k
                 && Arrays.deepEquals(centroids, m.centroids) && centers.equals(m.centers)
-                && memberCounts.equals(m.memberCounts) && seed == m.seed && choice.equals(m.choice);
+                && memberCounts.equals(m.memberCounts) && seed == m.seed && choice.equals(m.choice)
+                && Objects.equals(mixture, m.mixture);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(features, scalings, k, Arrays.deepHashCode(centroids), centers, memberCounts, seed, choice);
+        return Objects.hash(features, scalings, k, Arrays.deepHashCode(centroids), centers, memberCounts, seed, choice, mixture);
     }
 
     @Override

@@ -28,7 +28,7 @@ class PersonaFlowTest {
     static PersonaModel model() {
         return new PersonaModel(List.of(RECENCY), List.of(new FeatureScaling(false, 0, 1)), 2,
                 new double[][] {{10}, {100}}, List.of(Map.of(RECENCY.name(), 10.0), Map.of(RECENCY.name(), 100.0)),
-                List.of(1, 1), 0, new ClusterCountChoice("given", 0, Map.of()));
+                List.of(1, 1), 0, new ClusterCountChoice("given", 0, Map.of()), null);
     }
 
     @Test

@@ -38,7 +38,7 @@ class LookupIndexTest {
         List<Feature> features = List.of(VALUE, SEGMENT_A, SEGMENT_B);
         return new PersonaModel(features, List.of(new FeatureScaling(true, 4, 1), new FeatureScaling(false, 0.5, 0.5),
                 new FeatureScaling(false, 0.5, 0.5)), 3, new double[][] {{-1.5, 1, -1}, {1.5, 1, -1}, {0, -1, 1}},
-                List.of(Map.of(), Map.of(), Map.of()), List.of(1, 1, 1), 0, new ClusterCountChoice("given", 0, Map.of()));
+                List.of(Map.of(), Map.of(), Map.of()), List.of(1, 1, 1), 0, new ClusterCountChoice("given", 0, Map.of()), null);
     }
 
     static final String SCOPE_CSV = String.join("\n",

@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  * feature out), {@code -Dkx.oracle=true} (Lloyd's steps from the planted groups, our clustering and a diagonal
  * Gaussian mixture from it, with their ARI and distortion; {@code -Dkx.spherical=true} makes that mixture one variance
  * per cluster), {@code -Dkx.reweight=N} (given k: N rounds of weighting each feature by its share of variance between
- * the clusters, {@code -Dkx.pow} its power, then clustering again).
+ * the clusters, {@code -Dkx.pow} its power, then clustering again), {@code -Dkx.kmeans=true} (k-means alone, without
+ * the {@link PersonaMixture} refinement, with the planted k), {@code -Dkx.seed=N} (another clustering seed than
+ * {@code PersonaSetBuild.CLUSTERING_SEED}).
  */
 class KChoiceExperiment {
     @Test
@@ -67,7 +69,7 @@ class KChoiceExperiment {
                 for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
                 PersonaClustering.poolProductShares(features, sc);
                 double[][] z = PersonaClustering.standardise(t, sc);
-                int[] g = PersonaClustering.cluster(z, planted, 20_240_501L);
+                int[] g = PersonaClustering.kMeans(z, planted, 20_240_501L);
                 double a0 = new AdjustedRandIndex().score(truth, g);
                 double pw = Double.parseDouble(System.getProperty("kx.pow", "1"));
                 StringBuilder ws = new StringBuilder();
@@ -83,7 +85,7 @@ class KChoiceExperiment {
                     double[][] zw = new double[rows][d];
                     ws.setLength(0);
                     for (int f = 0; f < d; f++) { double s2 = Math.sqrt(w[f] * d / wsum); ws.append(String.format("%.2f ", s2)); for (int i = 0; i < rows; i++) zw[i][f] = z[i][f] * s2; }
-                    g = PersonaClustering.cluster(zw, planted, 20_240_501L);
+                    g = PersonaClustering.kMeans(zw, planted, 20_240_501L);
                 }
                 double a1 = new AdjustedRandIndex().score(truth, g);
                 sum += a1; n++;
@@ -97,7 +99,7 @@ class KChoiceExperiment {
                 double[][] z = PersonaClustering.standardise(t, sc);
                 int[] g = truth.clone();
                 double dt = PersonaClustering.polish(z, g, planted);
-                int[] base = PersonaClustering.cluster(z, planted, 20_240_501L);
+                int[] base = PersonaClustering.kMeans(z, planted, 20_240_501L);
                 int[] b2 = base.clone();
                 double db = PersonaClustering.polish(z, b2, planted);
                 int[] gm = gmm(z, base.clone(), planted);
@@ -106,8 +108,17 @@ class KChoiceExperiment {
                         new AdjustedRandIndex().score(truth, g), dt, new AdjustedRandIndex().score(truth, base), db);
                 continue;
             }
+            if (Boolean.getBoolean("kx.kmeans")) {
+                List<FeatureScaling> sc = new ArrayList<>();
+                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
+                PersonaClustering.poolProductShares(features, sc);
+                double ari = new AdjustedRandIndex().score(truth, PersonaClustering.kMeans(PersonaClustering.standardise(t, sc), planted, 20_240_501L));
+                sum += ari; n++;
+                System.out.printf("KX %-22s k-means alone, planted k %d: ari %.4f%n", c.getFileName(), planted, ari);
+                continue;
+            }
             long t0 = System.nanoTime();
-            PersonaModel m = PersonaClustering.fit(t, given ? planted : null, 20_240_501L);
+            PersonaModel m = PersonaClustering.fit(t, given ? planted : null, Long.getLong("kx.seed", 20_240_501L));
             double ari = new AdjustedRandIndex().score(truth, m.assignAll(t));
             sum += ari; n++; if (m.k() == planted) hits++;
             System.out.printf("KX %-22s planted %d k %d ari %.4f %.1fs %s%n", c.getFileName(), planted, m.k(), ari,

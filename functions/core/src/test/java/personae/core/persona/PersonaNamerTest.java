@@ -46,7 +46,7 @@ class PersonaNamerTest {
             counts.add(p < centroids.length ? 100 - p : 10_000_000);
         }
         return new PersonaModel(FEATURES, scalings, all.length, all, centers, counts, 0,
-                new ClusterCountChoice("given", 0, Map.of()));
+                new ClusterCountChoice("given", 0, Map.of()), null);
     }
 
     /** The names of every persona but the cohort-centre one {@link #model} adds. */
@@ -134,7 +134,7 @@ class PersonaNamerTest {
         List<Map<String, Double>> centers = new ArrayList<>(m.centers());
         centers.set(0, center);
         PersonaModel contradicted = new PersonaModel(m.features(), m.scalings(), m.k(), m.centroids(), centers,
-                m.memberCounts(), 0, m.choice());
+                m.memberCounts(), 0, m.choice(), m.mixture());
         assertEquals(List.of("Mainstream Buyers"), names(contradicted),
                 "a persona whose mean spend is below the cohort's is not called High-Value");
     }
