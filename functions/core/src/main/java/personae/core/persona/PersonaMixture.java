@@ -53,11 +53,11 @@ public record PersonaMixture(int[] gaussian, double[] variances, double[][] mean
     public record Products(int frequency, int[] shares, double[][] logShares) {
         public Products {
             shares = shares.clone();
-            logShares = deepCopy(logShares);
+            logShares = PersonaModel.deepCopy(logShares);
         }
 
         @Override public int[] shares() { return shares.clone(); }
-        @Override public double[][] logShares() { return deepCopy(logShares); }
+        @Override public double[][] logShares() { return PersonaModel.deepCopy(logShares); }
 
         @Override
         public boolean equals(Object o) {
@@ -74,7 +74,7 @@ public record PersonaMixture(int[] gaussian, double[] variances, double[][] mean
     public PersonaMixture {
         gaussian = gaussian.clone();
         variances = variances.clone();
-        means = deepCopy(means);
+        means = PersonaModel.deepCopy(means);
         logWeights = logWeights.clone();
         products = List.copyOf(products);
         int k = logWeights.length;
@@ -87,7 +87,7 @@ public record PersonaMixture(int[] gaussian, double[] variances, double[][] mean
 
     @Override public int[] gaussian() { return gaussian.clone(); }
     @Override public double[] variances() { return variances.clone(); }
-    @Override public double[][] means() { return deepCopy(means); }
+    @Override public double[][] means() { return PersonaModel.deepCopy(means); }
     @Override public double[] logWeights() { return logWeights.clone(); }
 
     /** Number of personas. */
@@ -148,8 +148,8 @@ public record PersonaMixture(int[] gaussian, double[] variances, double[][] mean
     }
 
     /**
-     * Fits the mixture by expectation-maximisation from a partition, then keeps only the personas that are some
-     * row's best (the result's persona {@code c} is the {@code c}-th such of the start's labels).
+     * Fits the mixture by expectation-maximisation from a partition: persona {@code c} of the result grows from the
+     * start's label {@code c} (one that wins no row can be dropped with {@link #select}).
      *
      * @param z      standardised rows
      * @param counts the rows' product counts ({@link Layout#counts})
@@ -333,11 +333,5 @@ public record PersonaMixture(int[] gaussian, double[] variances, double[][] mean
     @Override
     public String toString() {
         return "PersonaMixture[k=" + k() + ", gaussian=" + Arrays.toString(gaussian) + ", products=" + products.size() + "]";
-    }
-
-    private static double[][] deepCopy(double[][] a) {
-        double[][] b = new double[a.length][];
-        for (int i = 0; i < a.length; i++) b[i] = a[i].clone();
-        return b;
     }
 }

@@ -161,7 +161,8 @@ public record PersonaModel(
         return fs.stream().map(Feature::name).toList();
     }
 
-    private static double[][] deepCopy(double[][] a) {
+    /** A copy of every row of {@code a} (the persona package's records keep their arrays to themselves). */
+    static double[][] deepCopy(double[][] a) {
         double[][] b = new double[a.length][];
         for (int i = 0; i < a.length; i++) b[i] = a[i].clone();
         return b;
