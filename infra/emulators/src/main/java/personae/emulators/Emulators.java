@@ -27,7 +27,8 @@ import java.util.concurrent.CompletionException;
  * <p>Layout of {@code dataDir}: {@code dynamodb/} (DynamoDB Local's shared db file, when persistent) and {@code s3/}
  * (S3Mock's store root). With {@code persistent}, S3Mock keeps its files on exit and reloads the buckets and objects
  * it finds under {@code s3/} on the next start; DynamoDB Local keeps {@code dynamodb/shared-local-instance.db}.
- * Without it, DynamoDB Local runs in memory and S3Mock deletes its store root on close.
+ * Without it, DynamoDB Local runs in memory and S3Mock deletes its store root on close. A persistent store that a kill
+ * left half-written is repaired before S3Mock starts on it ({@link S3StoreRepair}).
  *
  * <p>S3Mock answers only requests signed (AWS SigV4, verified for real: {@link SigV4}) with {@link #s3Credentials()}:
  * random ones per start, or with {@code persistent} the ones kept in {@code dataDir/s3-credentials} (created on first
@@ -92,6 +93,7 @@ public final class Emulators implements AutoCloseable {
             // S3Mock's own cleaner is a lazy bean that never runs (S3Mock sets spring.main.lazy-initialization), so
             // a non-persistent store is emptied here, at start and at close.
             if (!persistent) deleteRecursively(s3Root);
+            else S3StoreRepair.repair(s3Root); // a kill may have cut one of S3Mock's JSON files short
             Files.createDirectories(s3Root);
             if (persistent) Files.createDirectories(ddbDir);
         } catch (IOException e) {

@@ -97,6 +97,80 @@ class EmulatorsTest {
     }
 
     @Test
+    void aStoreHalfWrittenByAKillStartsAgainWithEveryCompleteObjectAndKeepsTheDamagedOneAside() throws Exception {
+        Path dir = freshDir("emu-killed-");
+        Map<String, String> written = new java.util.LinkedHashMap<>();
+        try (Emulators emu = Emulators.start(dir, true); S3Client s3 = s3(emu)) {
+            s3.createBucket(b -> b.bucket("kept"));
+            for (String name : List.of("one", "two", "three")) {
+                s3.putObject(b -> b.bucket("kept").key("a/" + name + ".txt"), RequestBody.fromString(name));
+                written.put("a/" + name + ".txt", name);
+            }
+        }
+        // what a SIGKILL in the middle of S3Mock's in-place JSON writes leaves: the bucket's key map cut short, and
+        // the metadata of the object being written then cut short too
+        Path bucket = dir.resolve("s3/kept");
+        halve(bucket.resolve("bucketMetadata.json"));
+        String damagedId;
+        try (var objects = Files.list(bucket)) {
+            Path damaged = objects.filter(p -> Files.isDirectory(p)
+                    && readString(p.resolve("objectMetadata.json")).contains("\"a/two.txt\"")).findFirst().orElseThrow();
+            damagedId = damaged.getFileName().toString();
+            halve(damaged.resolve("objectMetadata.json"));
+        }
+
+        try (Emulators emu = Emulators.start(dir, true); S3Client s3 = s3(emu)) {
+            assertEquals(Set.of("a/one.txt", "a/three.txt"), s3.listObjectsV2(b -> b.bucket("kept")).contents().stream()
+                    .map(o -> o.key()).collect(Collectors.toSet()), "every complete object is listed again");
+            for (String key : List.of("a/one.txt", "a/three.txt")) {
+                assertEquals(written.get(key), s3.getObjectAsBytes(b -> b.bucket("kept").key(key)).asUtf8String(),
+                        key + " reads back whole");
+            }
+            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+                    () -> s3.getObjectAsBytes(b -> b.bucket("kept").key("a/two.txt")),
+                    "the object whose write the kill cut short is gone from the bucket, not half there");
+            s3.putObject(b -> b.bucket("kept").key("a/two.txt"), RequestBody.fromString("two again"));
+            assertEquals("two again", s3.getObjectAsBytes(b -> b.bucket("kept").key("a/two.txt")).asUtf8String(),
+                    "and the bucket takes writes");
+        }
+        assertTrue(Files.exists(dir.resolve(S3StoreRepair.DAMAGED).resolve("kept").resolve(damagedId).resolve("binaryData")),
+                "the damaged object's files are kept aside, not deleted");
+    }
+
+    @Test
+    void anObjectWhoseDataTheKillCutShortLeavesAnIntactKeyMapAndTheOtherObjectsReadable() throws Exception {
+        Path dir = freshDir("emu-killed-data-");
+        try (Emulators emu = Emulators.start(dir, true); S3Client s3 = s3(emu)) {
+            s3.createBucket(b -> b.bucket("kept"));
+            s3.putObject(b -> b.bucket("kept").key("whole.csv"), RequestBody.fromString("a,b\n1,2\n"));
+            s3.putObject(b -> b.bucket("kept").key("cut.csv"), RequestBody.fromString("a,b\n3,4\n5,6\n"));
+        }
+        try (var objects = Files.list(dir.resolve("s3/kept"))) {
+            halve(objects.filter(p -> readString(p.resolve("objectMetadata.json")).contains("\"cut.csv\""))
+                    .findFirst().orElseThrow().resolve("binaryData"));
+        }
+        try (Emulators emu = Emulators.start(dir, true); S3Client s3 = s3(emu)) {
+            assertEquals("a,b\n1,2\n", s3.getObjectAsBytes(b -> b.bucket("kept").key("whole.csv")).asUtf8String());
+            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+                    () -> s3.getObjectAsBytes(b -> b.bucket("kept").key("cut.csv")),
+                    "a data file shorter than its metadata says is never served half-written");
+        }
+    }
+
+    static void halve(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    }
+
+    static String readString(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void nonPersistentStartsEmptyAndCleansUp() throws Exception {
         Path dir = freshDir("emu-mem-");
         try (Emulators emu = Emulators.start(dir, false)) {
