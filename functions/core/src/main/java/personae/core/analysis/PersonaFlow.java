@@ -193,14 +193,13 @@ public final class PersonaFlow {
             Events ev = new Events();
             double[] row = new double[d];
             long lastDay = counts.lastEpochDay();
-            // between two events only recency changes: each persona's score is a fixed part plus the recency
-            // features' part, so a step without events costs the recency features, not all of them
+            // between two events only recency changes: each persona's score is a fixed part plus a slope times each
+            // recency feature (PersonaModel.linearScores), so a step without events costs the recency features only
             int k = model.k();
             List<FeatureScaling> scalings = model.scalings();
             int[] recency = IntStream.range(0, d).filter(f -> features.get(f).kind() == Feature.Kind.RECENCY_DAYS).toArray();
-            boolean[] isRecency = new boolean[d];
-            for (int f : recency) isRecency[f] = true;
             double[] fixed = new double[k];
+            double[][] slopes = new double[k][recency.length];
             double[] z = new double[d];
             int[] countColumns = FeatureScaling.countColumns(features, scalings);
             double[] zRecency = new double[recency.length];
@@ -234,7 +233,7 @@ public final class PersonaFlow {
                         if (stale) {
                             for (int f = 0; f < d; f++) row[f] = value(sources[f], states, traits, i, f, ref);
                             FeatureScaling.standardiseRow(scalings, countColumns, row, z);
-                            model.scores(row, z, isRecency, fixed);
+                            model.linearScores(row, z, recency, fixed, slopes);
                             stale = false;
                         }
                         for (int r = 0; r < recency.length; r++) {
@@ -245,7 +244,7 @@ public final class PersonaFlow {
                         double best = Double.NEGATIVE_INFINITY;
                         for (int c = 0; c < k; c++) {
                             double score = fixed[c];
-                            for (int r = 0; r < recency.length; r++) score += model.featureScore(c, recency[r], zRecency[r]);
+                            for (int r = 0; r < recency.length; r++) score += slopes[c][r] * zRecency[r];
                             if (score > best) { best = score; p = c; }
                         }
                     }

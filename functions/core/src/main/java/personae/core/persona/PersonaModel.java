@@ -90,7 +90,7 @@ public record PersonaModel(
         double[] z = new double[rawRow.length];
         standardise(rawRow, z);
         double[] scores = new double[k];
-        scores(rawRow, z, null, scores);
+        scores(rawRow, z, scores);
         return PersonaMixture.best(scores);
     }
 
@@ -106,10 +106,12 @@ public record PersonaModel(
         double[] raw = new double[d];
         double[] z = new double[d];
         double[] scores = new double[k];
+        PersonaMixture.Scorer scorer = mixture == null ? null : mixture.new Scorer();
         for (int r = 0; r < out.length; r++) {
             for (int f = 0; f < d; f++) raw[f] = table.columns()[f][r];
             FeatureScaling.standardiseRow(scalings, counts, raw, z);
-            scores(raw, z, null, scores);
+            if (scorer != null) scorer.scores(raw, z, scores);
+            else scores(raw, z, scores);
             out[r] = PersonaMixture.best(scores);
         }
         return out;
@@ -124,22 +126,19 @@ public record PersonaModel(
      * Each persona's score for a person, higher meaning a better fit: the {@link PersonaMixture}'s log posterior, or,
      * for a model without one, minus the squared distance to the centroid. The person's persona is the highest.
      *
-     * @param raw  the person's raw feature values
-     * @param z    the same, {@link #standardise standardised}
-     * @param skip per feature, whether to leave it out of the score ({@code null}: none); a caller adds a left-out
-     *             normal feature back with {@link #featureScore}
-     * @param out  receives one score per persona
+     * @param raw the person's raw feature values
+     * @param z   the same, {@link #standardise standardised}
+     * @param out receives one score per persona
      */
-    public void scores(double[] raw, double[] z, boolean[] skip, double[] out) {
+    public void scores(double[] raw, double[] z, double[] out) {
         if (mixture != null) {
-            mixture.scores(raw, z, skip, out);
+            mixture.scores(raw, z, out);
             return;
         }
         for (int c = 0; c < k; c++) {
             double[] m = centroids[c];
             double s = 0;
             for (int f = 0; f < z.length; f++) {
-                if (skip != null && skip[f]) continue;
                 double e = z[f] - m[f];
                 s += e * e;
             }
@@ -148,13 +147,34 @@ public record PersonaModel(
     }
 
     /**
-     * Persona {@code persona}'s score term for one feature's standardised value, as {@link #scores} counts it, for a
-     * feature that is neither a product share nor a frequency (those also weigh a person's orders of products).
+     * The {@link #scores} as a linear function of some features' standardised values, for scoring one person under
+     * many values of those features (the persona flow's recency, day by day): persona {@code c}'s score is
+     * {@code fixed[c] + sum over r of slopes[c][r] * z[varying[r]]} plus a term the same for every persona, so the
+     * highest is the same persona {@link #scores} picks. The values of {@code z} at {@code varying} are ignored.
+     * Only for features that are neither product shares nor frequencies (those also weigh a person's orders).
      */
-    public double featureScore(int persona, int feature, double z) {
-        if (mixture != null) return mixture.featureScore(persona, feature, z);
-        double e = z - centroids[persona][feature];
-        return -e * e;
+    public void linearScores(double[] raw, double[] z, int[] varying, double[] fixed, double[][] slopes) {
+        if (mixture != null) {
+            mixture.linearScores(raw, z, varying, fixed, slopes);
+            return;
+        }
+        boolean[] isVarying = new boolean[z.length];
+        for (int f : varying) isVarying[f] = true;
+        for (int c = 0; c < k; c++) {
+            double[] m = centroids[c];
+            double s = 0;
+            for (int f = 0; f < z.length; f++) {
+                if (isVarying[f]) continue;
+                double e = z[f] - m[f];
+                s += e * e;
+            }
+            // -(t - m)^2 = -t^2 + 2 m t - m^2, and -t^2 is the same for every persona
+            for (int r = 0; r < varying.length; r++) {
+                s += m[varying[r]] * m[varying[r]];
+                slopes[c][r] = 2 * m[varying[r]];
+            }
+            fixed[c] = -s;
+        }
     }
 
     private static List<String> names(List<Feature> fs) {

@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * per cluster), {@code -Dkx.reweight=N} (given k: N rounds of weighting each feature by its share of variance between
  * the clusters, {@code -Dkx.pow} its power, then clustering again), {@code -Dkx.kmeans=true} (k-means alone, without
  * the {@link PersonaMixture} refinement, with the planted k), {@code -Dkx.seed=N} (another clustering seed than
- * {@code PersonaSetBuild.CLUSTERING_SEED}).
+ * {@code PersonaSetBuild.CLUSTERING_SEED}), {@code -Dkx.perk=<dir>} (every candidate k's ARI, silhouette and
+ * log-likelihood, and the silhouette sample with each k's labels, written there for criteria computed offline),
+ * {@code -Dkx.oraclemix=true} (the planted k: the mixture started from the planted groups against ours, their
+ * log-likelihood and ARI).
  */
 class KChoiceExperiment {
     @Test
@@ -115,6 +118,58 @@ class KChoiceExperiment {
                 double ari = new AdjustedRandIndex().score(truth, PersonaClustering.kMeans(PersonaClustering.standardise(t, sc), planted, 20_240_501L));
                 sum += ari; n++;
                 System.out.printf("KX %-22s k-means alone, planted k %d: ari %.4f%n", c.getFileName(), planted, ari);
+                continue;
+            }
+            if (Boolean.getBoolean("kx.oraclemix")) {
+                // the mixture started from the planted groups against ours at the planted k: log-likelihood and ARI
+                List<FeatureScaling> sc = new ArrayList<>();
+                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
+                PersonaClustering.poolProductShares(features, sc);
+                double[][] z = PersonaClustering.standardise(t, sc);
+                PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
+                double[][] counts = layout.counts(t);
+                int[] tl = truth.clone();
+                int[] ids = java.util.Arrays.stream(truth).distinct().sorted().toArray();
+                for (int i = 0; i < tl.length; i++) tl[i] = java.util.Arrays.binarySearch(ids, truth[i]);
+                PersonaMixture fromTruth = PersonaMixture.fit(layout, z, counts, tl, planted);
+                PersonaClustering.Partition ours = PersonaClustering.cluster(layout, z, counts, planted, Long.getLong("kx.seed", 20_240_501L) + planted);
+                System.out.printf("KX %-22s planted %d truth-start ll %.1f ari %.4f ; ours ll %.1f ari %.4f%n", c.getFileName(), planted,
+                        fromTruth.logLikelihood(z, counts), new AdjustedRandIndex().score(truth, fromTruth.labels(z, counts)),
+                        ours.mixture().logLikelihood(z, counts), new AdjustedRandIndex().score(truth, ours.labels()));
+                continue;
+            }
+            if (System.getProperty("kx.perk") != null) {
+                // every candidate k's partition among everyone: its ARI, silhouette and the mixture's log-likelihood
+                List<FeatureScaling> sc = new ArrayList<>();
+                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
+                PersonaClustering.poolProductShares(features, sc);
+                double[][] z = PersonaClustering.standardise(t, sc);
+                PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
+                double[][] counts = layout.counts(t);
+                java.util.Map<Integer, PersonaClustering.Partition> parts = new java.util.LinkedHashMap<>();
+                ClusterCountChoice ch = PersonaClustering.chooseK(layout, z, counts, 8, Long.getLong("kx.seed", 20_240_501L), parts);
+                Path out = Path.of(System.getProperty("kx.perk"), c.getFileName().toString().replace(".csv", ".perk.csv"));
+                Files.createDirectories(out.getParent());
+                StringBuilder sb = new StringBuilder("k,kfound,ari,silhouette,loglik\n");
+                for (var e : parts.entrySet()) {
+                    int[] lab = e.getValue().labels();
+                    int kf = (int) java.util.Arrays.stream(lab).distinct().count();
+                    double ll = e.getValue().mixture() == null ? Double.NaN : e.getValue().mixture().logLikelihood(z, counts);
+                    sb.append(e.getKey()).append(',').append(kf).append(',').append(new AdjustedRandIndex().score(truth, lab)).append(',')
+                            .append(ch.silhouetteByK().get(e.getKey())).append(',').append(ll).append('\n');
+                }
+                Files.writeString(out, sb);
+                // the silhouette sample's rows (standardised), truth and each k's labels, for criteria computed offline
+                int[] rowsS = PersonaClustering.sampleRows(z.length, PersonaClustering.SILHOUETTE_SAMPLE, Long.getLong("kx.seed", 20_240_501L));
+                StringBuilder sm = new StringBuilder();
+                for (int r : rowsS) {
+                    sm.append(truth[r]);
+                    for (var e : parts.entrySet()) sm.append(',').append(e.getValue().labels()[r]);
+                    for (double v : z[r]) sm.append(',').append((float) v);
+                    sm.append('\n');
+                }
+                Files.writeString(Path.of(out.toString().replace(".perk.csv", ".sample.csv")), sm);
+                System.out.printf("KX %-22s planted %d %s%n", c.getFileName(), planted, sb.toString().replace('\n', ' '));
                 continue;
             }
             long t0 = System.nanoTime();
