@@ -84,10 +84,7 @@ public final class PersonaClustering {
             throw new IllegalArgumentException("number of personas must be between 1 and " + MAX_K + ", got " + numberOfClusters);
         }
         List<Feature> features = table.features();
-        int d = features.size();
-        List<FeatureScaling> scalings = new ArrayList<>(d);
-        for (int f = 0; f < d; f++) scalings.add(fitScaling(features, table, f));
-        poolProductShares(features, scalings);
+        List<FeatureScaling> scalings = scalings(table);
         double[][] z = standardise(table, scalings);
 
         PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
@@ -109,6 +106,18 @@ public final class PersonaClustering {
             partition = candidates.get(pickFromScores(choice.silhouetteByK())); // the personas the score describes
         }
         return buildModel(table, scalings, z, partition, seed, choice);
+    }
+
+    /**
+     * Each feature's scaling fitted on the table, the compositions (product shares, a text trait's values) pooled to
+     * one scale each: what {@link #standardise} applies before clustering.
+     */
+    static List<FeatureScaling> scalings(FeatureTable table) {
+        List<Feature> features = table.features();
+        List<FeatureScaling> scalings = new ArrayList<>(features.size());
+        for (int f = 0; f < features.size(); f++) scalings.add(fitScaling(features, table, f));
+        poolProductShares(features, scalings);
+        return scalings;
     }
 
     /**

@@ -68,9 +68,7 @@ class KChoiceExperiment {
             features = keep.stream().map(features::get).toList();
             FeatureTable t = new FeatureTable(features, cols, rows);
             if (Integer.getInteger("kx.reweight", 0) > 0) {
-                List<FeatureScaling> sc = new ArrayList<>();
-                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
-                PersonaClustering.poolProductShares(features, sc);
+                List<FeatureScaling> sc = PersonaClustering.scalings(t);
                 double[][] z = PersonaClustering.standardise(t, sc);
                 int[] g = PersonaClustering.kMeans(z, planted, 20_240_501L);
                 double a0 = new AdjustedRandIndex().score(truth, g);
@@ -96,9 +94,7 @@ class KChoiceExperiment {
                 continue;
             }
             if (Boolean.getBoolean("kx.oracle")) {
-                List<FeatureScaling> sc = new ArrayList<>();
-                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
-                PersonaClustering.poolProductShares(features, sc);
+                List<FeatureScaling> sc = PersonaClustering.scalings(t);
                 double[][] z = PersonaClustering.standardise(t, sc);
                 int[] g = truth.clone();
                 double dt = PersonaClustering.polish(z, g, planted);
@@ -112,9 +108,7 @@ class KChoiceExperiment {
                 continue;
             }
             if (Boolean.getBoolean("kx.kmeans")) {
-                List<FeatureScaling> sc = new ArrayList<>();
-                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
-                PersonaClustering.poolProductShares(features, sc);
+                List<FeatureScaling> sc = PersonaClustering.scalings(t);
                 double ari = new AdjustedRandIndex().score(truth, PersonaClustering.kMeans(PersonaClustering.standardise(t, sc), planted, 20_240_501L));
                 sum += ari; n++;
                 System.out.printf("KX %-22s k-means alone, planted k %d: ari %.4f%n", c.getFileName(), planted, ari);
@@ -122,9 +116,7 @@ class KChoiceExperiment {
             }
             if (Boolean.getBoolean("kx.oraclemix")) {
                 // the mixture started from the planted groups against ours at the planted k: log-likelihood and ARI
-                List<FeatureScaling> sc = new ArrayList<>();
-                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
-                PersonaClustering.poolProductShares(features, sc);
+                List<FeatureScaling> sc = PersonaClustering.scalings(t);
                 double[][] z = PersonaClustering.standardise(t, sc);
                 PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
                 double[][] counts = layout.counts(t);
@@ -140,9 +132,7 @@ class KChoiceExperiment {
             }
             if (System.getProperty("kx.perk") != null) {
                 // every candidate k's partition among everyone: its ARI, silhouette and the mixture's log-likelihood
-                List<FeatureScaling> sc = new ArrayList<>();
-                for (int f = 0; f < d; f++) sc.add(PersonaClustering.fitScaling(features, t, f));
-                PersonaClustering.poolProductShares(features, sc);
+                List<FeatureScaling> sc = PersonaClustering.scalings(t);
                 double[][] z = PersonaClustering.standardise(t, sc);
                 PersonaMixture.Layout layout = PersonaMixture.Layout.of(features);
                 double[][] counts = layout.counts(t);
