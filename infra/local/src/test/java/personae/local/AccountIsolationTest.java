@@ -22,6 +22,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * Accounts are fully isolated (issue 8): every route of the API ({@link PersonaeApi#endpoints()}, so a new route is
@@ -102,10 +103,6 @@ class AccountIsolationTest {
         return new Owned(key, m, secrets);
     }
 
-    private static String created(Tutorial.Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     @Test
     void noKeyOfAnotherAccountOrOfASubaccountReachesAnythingOfTheOwner() {

@@ -29,6 +29,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * "No 5xx from bad input, ever" (issue 5): a corpus of malformed paths, headers, JSON bodies and CSV files, covering
@@ -73,10 +74,6 @@ class BadInputTest {
         ids.put("stream", api.get("/streams/orders").json().path("id").asText());
     }
 
-    private static String created(Tutorial.Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     @AfterAll
     void stop() {

@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * Cohort {@code traits} conditions, a scope over every person ({@code population.cohort_ids: []}) and a scope payload of
@@ -124,15 +125,9 @@ class CohortsAndScopesTest {
         if (runtime != null) runtime.close();
     }
 
-    String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     JsonNode ready(String path) {
-        JsonNode doc = api.awaitBuilt(path, BUILD, new ArrayList<>());
-        assertEquals("ready", doc.path("status").asText(), path + ": " + doc);
-        return doc;
+        return api.awaitReady(path, BUILD);
     }
 
     @Test

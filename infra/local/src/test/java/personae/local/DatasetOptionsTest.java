@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * The dataset options that decide which rows count, through the local HTTP API: {@code upsert_columns} (the newest row
@@ -73,10 +74,6 @@ class DatasetOptionsTest {
                 + "\"value\": {\"column_name\": \"Total\"}}}}" + extra + "}";
     }
 
-    String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     /** The dataset once it is ready after at least {@code builds} builds (each build adds to {@code updates}). */
     JsonNode built(String id, int builds) {

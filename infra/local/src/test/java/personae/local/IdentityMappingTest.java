@@ -22,6 +22,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * Mapping a file whose people are known by a customer id, through the local HTTP API: the id mapped as an email is a
@@ -74,10 +75,6 @@ class IdentityMappingTest {
                 + "\"value\": {\"column_name\": \"UnitPrice\", \"multiply_by_column\": \"Quantity\"}}}}}";
     }
 
-    String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     @Test
     void aCustomerIdMappedAsAnEmailIsAnErrorThatSaysToListItAsAReferenceKey() {

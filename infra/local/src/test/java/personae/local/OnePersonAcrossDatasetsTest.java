@@ -23,6 +23,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * One person across datasets, through the local HTTP API: an orders file keyed by email, a second orders file of the
@@ -132,9 +133,6 @@ class OnePersonAcrossDatasetsTest {
         api.uploadText(dataDir, directory, file, csv);
     }
 
-    static String created(Answer a) {
-        return Tutorial.created(a);
-    }
 
     JsonNode ready(String path) {
         return api.awaitReady(path, BUILD);

@@ -31,6 +31,7 @@ import java.util.zip.GZIPInputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * The UCI "Online Retail" data set (Daqing Chen, 2015, CC BY 4.0, doi:10.24432/C5BW33: every invoice line of a UK
@@ -146,10 +147,6 @@ class OnlineRetailTest {
                  "value": {"column_name": "UnitPrice", "multiply_by_column": "Quantity"},
                  "product": {"column_name": "Description"}}}}}""";
 
-    static String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     @Test
     void customersKnownByTheirIdGetPersonasWhoseOrderFiguresAreTheirMembersMeans() throws IOException {

@@ -20,6 +20,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * A reference table (Personae's extension) through the local HTTP API: a small made-up table of figures by postcode
@@ -89,15 +90,9 @@ class ReferenceTablesTest {
         if (runtime != null) runtime.close();
     }
 
-    String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     JsonNode ready(String path) {
-        JsonNode doc = api.awaitBuilt(path, BUILD, new ArrayList<>());
-        assertEquals("ready", doc.path("status").asText(), doc.toString());
-        return doc;
+        return api.awaitReady(path, BUILD);
     }
 
     JsonNode trait(String name) {

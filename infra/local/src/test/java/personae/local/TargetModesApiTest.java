@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * The target modes through the local HTTP API, against the test's own reading of a generated file of 1,200 customers
@@ -116,10 +117,6 @@ class TargetModesApiTest {
         if (runtime != null) runtime.close();
     }
 
-    static String created(Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().path("id").asText();
-    }
 
     /** A target of the scope with these extra fields, built; its document. */
     JsonNode target(String name, String fields) {

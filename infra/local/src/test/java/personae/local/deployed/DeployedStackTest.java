@@ -53,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static personae.local.Tutorial.created;
 
 /**
  * Each AWS function as deployed: template.yaml transformed by aws-sam-translator and created in moto with IAM
@@ -533,10 +534,6 @@ class DeployedStackTest {
                 .map(o -> o.key()).toList();
     }
 
-    private static String created(Tutorial.Answer a) {
-        assertEquals(201, a.status(), a.body());
-        return a.json().get("id").asText();
-    }
 
     private static void await(CountDownLatch latch, String what) {
         try {
