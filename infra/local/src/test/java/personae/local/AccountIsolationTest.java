@@ -103,7 +103,6 @@ class AccountIsolationTest {
         return new Owned(key, m, secrets);
     }
 
-
     @Test
     void noKeyOfAnotherAccountOrOfASubaccountReachesAnythingOfTheOwner() {
         List<String> endpoints = new PersonaeApi(runtime.services()).endpoints();

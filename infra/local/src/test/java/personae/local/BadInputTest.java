@@ -74,7 +74,6 @@ class BadInputTest {
         ids.put("stream", api.get("/streams/orders").json().path("id").asText());
     }
 
-
     @AfterAll
     void stop() {
         if (runtime != null) runtime.close();

@@ -125,7 +125,6 @@ class CohortsAndScopesTest {
         if (runtime != null) runtime.close();
     }
 
-
     JsonNode ready(String path) {
         return api.awaitReady(path, BUILD);
     }

@@ -74,7 +74,6 @@ class DatasetOptionsTest {
                 + "\"value\": {\"column_name\": \"Total\"}}}}" + extra + "}";
     }
 
-
     /** The dataset once it is ready after at least {@code builds} builds (each build adds to {@code updates}). */
     JsonNode built(String id, int builds) {
         long deadline = System.nanoTime() + BUILD.toNanos();

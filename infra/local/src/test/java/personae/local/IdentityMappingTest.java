@@ -75,7 +75,6 @@ class IdentityMappingTest {
                 + "\"value\": {\"column_name\": \"UnitPrice\", \"multiply_by_column\": \"Quantity\"}}}}}";
     }
 
-
     @Test
     void aCustomerIdMappedAsAnEmailIsAnErrorThatSaysToListItAsAReferenceKey() {
         String id = created(api.postJson("/datasets", dataset("as_email",

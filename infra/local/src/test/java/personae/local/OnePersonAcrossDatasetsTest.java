@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import personae.local.Tutorial.Answer;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -132,7 +131,6 @@ class OnePersonAcrossDatasetsTest {
     void upload(String directory, String file, String csv) {
         api.uploadText(dataDir, directory, file, csv);
     }
-
 
     JsonNode ready(String path) {
         return api.awaitReady(path, BUILD);

@@ -147,7 +147,6 @@ class OnlineRetailTest {
                  "value": {"column_name": "UnitPrice", "multiply_by_column": "Quantity"},
                  "product": {"column_name": "Description"}}}}}""";
 
-
     @Test
     void customersKnownByTheirIdGetPersonasWhoseOrderFiguresAreTheirMembersMeans() throws IOException {
         Assumptions.assumeTrue(file != null, "no shared/data/" + FILE + " above " + Path.of("").toAbsolutePath()

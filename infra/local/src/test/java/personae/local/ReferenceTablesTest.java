@@ -90,7 +90,6 @@ class ReferenceTablesTest {
         if (runtime != null) runtime.close();
     }
 
-
     JsonNode ready(String path) {
         return api.awaitReady(path, BUILD);
     }

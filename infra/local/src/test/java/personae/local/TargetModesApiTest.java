@@ -117,7 +117,6 @@ class TargetModesApiTest {
         if (runtime != null) runtime.close();
     }
 
-
     /** A target of the scope with these extra fields, built; its document. */
     JsonNode target(String name, String fields) {
         Answer posted = api.postJson("/targets", "{\"name\": \"" + name + "\", \"scope_id\": \"" + scope

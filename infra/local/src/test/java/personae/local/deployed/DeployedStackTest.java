@@ -534,7 +534,6 @@ class DeployedStackTest {
                 .map(o -> o.key()).toList();
     }
 
-
     private static void await(CountDownLatch latch, String what) {
         try {
             assertTrue(latch.await(BUILD.toSeconds(), TimeUnit.SECONDS), what);
